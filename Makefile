@@ -1,0 +1,43 @@
+# Two commands for a fresh machine: `make run` (serve the app) and `make test` (all tests).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test index venv browser bench lint clean-index
+
+run: $(STAMP) index
+	$(BIN)/python app.py
+
+test: $(STAMP) browser
+	$(BIN)/ruff check qa tests app.py
+	$(BIN)/python -m pytest -q -ra
+	$(BIN)/qa eval tests/data/dev.jsonl
+
+venv: $(STAMP)
+
+# torch is pinned to the CPU wheel this machine keeps on disk (an unpinned torch pulls CUDA).
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/qa build --if-needed
+
+# Browser tests drive Debian's chromium (Playwright's own browser download fails offline).
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null)
+
+bench: $(STAMP) index
+	$(BIN)/qa bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa tests app.py
+
+clean-index:
+	rm -rf index/g-* index/CURRENT

@@ -1,0 +1,254 @@
+"""Evidence → answer: pick the sentences that answer the question, or abstain.
+
+Without a language model the answer is assembled from the document's own sentences:
+  1. score every sentence of the retrieved paragraphs (meaning, term coverage, answer type);
+  2. check that the best one answers *this* question — its names are there, the expected kind
+     of answer (amount, date, name) is there, enough of the question is covered — else abstain;
+  3. quote it verbatim (with the sentence before it when it opens with "It", "This number" …),
+     put the short typed answer first in bold, add close runners-up for list questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from qa.citations import CitationList, Quote
+from qa.conversation import is_follow_up
+from qa.embedding import Embedder
+from qa.evidence import Matcher, find_aliases
+from qa.index import LoadedIndex
+from qa.question import QuestionAnalyser, QuestionInfo, Term
+from qa.retrieval import Hit, Query
+from qa.spans import typed_spans
+from qa.text import content_stems
+from qa.types import Citation, Paragraph
+
+# Weights of the sentence score; tuned on SQuAD articles and the development questions.
+W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.30, 0.45, 0.10, 0.10, 0.05
+CONTEXT_DENSE = 0.9        # a follow-up's conversation counts almost as much as its words
+CONTEXT_CREDIT = 0.5       # a term found only in the sentence before counts half
+QUOTE_CONTEXT_GAIN = 0.15  # quote the sentence before when it adds this much coverage
+SHORT_PARAGRAPH_WORDS = 25
+# Abstention thresholds (see `_abstention_reason`).
+MIN_DENSE = 0.20
+MIN_PARAGRAPH_COVERAGE = 0.50
+MIN_SENTENCE_COVERAGE = 0.25
+CONFIDENT_DENSE = 0.72
+RUNNER_UP_RATIO = 0.92
+MAX_QUOTES = 3
+
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|this|these|that|those|they|their|he|she|his|her|such|then|another|"
+    r"finally|additionally|also|however|in contrast|in addition|moreover|furthermore|"
+    r"the latter|the former|both|one is|one of them)\b|"
+    r"\b(?:this|that|these) (?:number|figure|location|place|site|amount|year|move|deal|"
+    r"initiative|effort|plan|growth|increase)\b", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved paragraph with the features that score it."""
+
+    hit: Hit
+    index: int
+    start: int
+    end: int
+    dense: float = 0.0
+    sentence_coverage: float = 0.0
+    paragraph_coverage: float = 0.0
+    typed: list[tuple[int, int]] = field(default_factory=list)
+    matches: list[float] = field(default_factory=list)
+    paragraph_matches: list[float] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def paragraph(self) -> Paragraph:
+        return self.hit.paragraph
+
+
+@dataclass(frozen=True)
+class Draft:
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    short_answer: str | None
+    debug: dict[str, Any]
+
+
+class Answerer:
+    """Builds answers from retrieved paragraphs; built once per loaded index."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+        texts = [s.text for p in index.paragraphs for s in p.sentences]
+        self.analyser = QuestionAnalyser(texts, index.words)
+        self.matcher = Matcher(index.words, index.word_vectors,
+                               find_aliases(p.text for p in index.paragraphs))
+        self.titles = {d.doc: d.title for d in index.documents}
+        self.subject = "article" if len(index.documents) == 1 else "documents"
+
+    def answer(self, question: str, queries: list[Query], hits: list[Hit],
+               vectors: np.ndarray) -> Draft:
+        info = self.analyser.analyse(question)
+        term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
+        context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
+        candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors)
+        debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
+                                 "terms": [(t.norm, round(t.weight, 2), t.entity)
+                                           for t in info.terms]}
+        if not candidates:
+            return self._abstain("nothing retrieved", debug)
+        best = candidates[0]
+        debug["best"] = _describe(best)
+        reason = self._abstention_reason(info, best, context_vector is not None)
+        if reason:
+            return self._abstain(reason, debug)
+        return self._compose(info, best, candidates, hits, debug)
+
+    # -- scoring -----------------------------------------------------------------------------
+    def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
+                    context_vector: np.ndarray | None,
+                    term_vectors: np.ndarray) -> list[Candidate]:
+        question_stems = {t.stem for t in info.terms}
+        terms, matcher = info.terms, self.matcher
+        candidates: list[Candidate] = []
+        for hit in hits:
+            paragraph = hit.paragraph
+            p_cov, p_matches = matcher.coverage(terms, term_vectors,
+                                                matcher.evidence(self._context(hit.row)))
+            offset = self.index.sentence_offsets[hit.row]
+            previous_matches: list[float] = []
+            previous_dense = 0.0
+            for j, sentence in enumerate(paragraph.sentences):
+                _, own = matcher.coverage(terms, term_vectors, matcher.evidence(sentence.text))
+                sv = self.index.sentence_vectors[offset + j]
+                dense = float(sv @ vector)
+                if context_vector is not None:
+                    dense = max(dense, CONTEXT_DENSE * float(sv @ context_vector))
+                leans_back = j > 0 and bool(_LEANS_BACK.search(sentence.text))
+                credit = 1.0 if leans_back else CONTEXT_CREDIT
+                merged = [max(m, credit * pm) for m, pm in
+                          zip(own, previous_matches or [0.0] * len(own), strict=True)]
+                s_cov = _weighted(terms, merged)
+                start = sentence.start
+                if j > 0 and (leans_back or s_cov - _weighted(terms, own) >= QUOTE_CONTEXT_GAIN):
+                    start = paragraph.sentences[j - 1].start
+                    dense = max(dense, (dense + previous_dense) / 2)
+                typed = [span for span in typed_spans(sentence.text, info.answer_type)
+                         if not content_stems(sentence.text[span[0]:span[1]]) <= question_stems
+                         or not content_stems(sentence.text[span[0]:span[1]])]
+                typed = [(a + sentence.start, b + sentence.start) for a, b in typed]
+                candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
+                                      merged, p_matches)
+                candidate.score = (W_DENSE * dense + W_SENTENCE * s_cov + W_PARAGRAPH * p_cov
+                                   + W_TYPE * (bool(typed) if info.answer_type != "other" else 0)
+                                   + W_RANK / (1 + hit.rank))
+                candidates.append(candidate)
+                previous_matches, previous_dense = own, float(sv @ vector)
+        candidates.sort(key=lambda c: -c.score)
+        return candidates
+
+    def _context(self, row: int) -> str:
+        """A paragraph with its document title, section, and short neighbours (bylines…)."""
+        paragraphs = self.index.paragraphs
+        paragraph = paragraphs[row]
+        parts = [self.titles.get(paragraph.doc, ""), paragraph.section, paragraph.text]
+        if len(paragraph.text.split()) < SHORT_PARAGRAPH_WORDS:
+            for near in (row - 1, row + 1):
+                if 0 <= near < len(paragraphs) and paragraphs[near].doc == paragraph.doc:
+                    parts.append(paragraphs[near].text)
+        return " ".join(parts)
+
+    def _abstention_reason(self, info: QuestionInfo, best: Candidate,
+                           follow_up: bool) -> str | None:
+        """Why the best evidence does not answer this question, or None when it does."""
+        for term in info.terms:
+            if term.entity and not self.analyser.in_corpus(term.stem) and not any(
+                    term.stem in longs or term.stem == short
+                    for short, longs in self.matcher.aliases.items()):
+                return f"'{term.text}' does not occur in the {self.subject}"
+        confident = best.dense >= CONFIDENT_DENSE
+        for term, found in zip(info.terms, best.paragraph_matches, strict=True):
+            if term.entity and found < 0.5 and not confident and not follow_up:
+                return f"the best passage is not about '{term.text}'"
+        if best.dense < MIN_DENSE:
+            return f"no passage is close in meaning (best {best.dense:.2f})"
+        if info.answer_type != "other" and not best.typed:
+            return f"the best passage holds no {info.answer_type} for the question"
+        if info.terms and not follow_up and not confident:
+            if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
+                return f"the question's terms are not in the passage ({best.paragraph_coverage:.2f})"
+            if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
+                return f"the sentence covers too little ({best.sentence_coverage:.2f})"
+        return None
+
+    # -- composing ---------------------------------------------------------------------------
+    def _compose(self, info: QuestionInfo, best: Candidate, candidates: list[Candidate],
+                 hits: list[Hit], debug: dict[str, Any]) -> Draft:
+        chosen = [best]
+        if info.wants_list or info.answer_type == "other":
+            for other in candidates[1:]:
+                if len(chosen) >= MAX_QUOTES or other.score < RUNNER_UP_RATIO * best.score:
+                    break
+                if other.sentence_coverage >= MIN_PARAGRAPH_COVERAGE and not any(
+                        _overlaps(other, c) for c in chosen):
+                    chosen.append(other)
+        citations = CitationList({h.paragraph.anchor for h in hits})
+        short = _short_answer(best, info)
+        parts = []
+        for candidate in chosen:
+            quote = Quote(candidate.paragraph, candidate.start, candidate.end)
+            n = citations.cite(quote)
+            parts.append(f"“{quote.text}” [{n}]")
+        body = "\n\n".join(parts)
+        answer = f"**{short}** — {body}" if short else body
+        debug["quotes"] = [_describe(c) for c in chosen]
+        return Draft(answer, False, citations.citations, short, debug)
+
+    def _abstain(self, reason: str, debug: dict[str, Any]) -> Draft:
+        debug["abstain"] = reason
+        text = (f"The {self.subject} does not say. I found no passage that answers this "
+                f"question, so there is nothing to cite.")
+        return Draft(text, True, (), None, debug)
+
+
+def _weighted(terms: tuple[Term, ...], matches: list[float]) -> float:
+    total = sum(t.weight for t in terms)
+    return sum(t.weight * m for t, m in zip(terms, matches, strict=True)) / total if total else 0.0
+
+
+def _short_answer(candidate: Candidate, info: QuestionInfo) -> str | None:
+    """The typed span nearest to the question's words in the sentence, if the type asks."""
+    if not candidate.typed:
+        return None
+    text = candidate.paragraph.text
+    stems = {t.stem for t in info.terms}
+    anchors = [m.start() for m in re.finditer(r"\w+", text[candidate.start:candidate.end])
+               if content_stems(m.group()) & stems]
+
+    def distance(span: tuple[int, int]) -> float:
+        if not anchors:
+            return 0.0
+        middle = (span[0] + span[1]) / 2 - candidate.start
+        return min(abs(middle - a) for a in anchors)
+
+    start, end = min(candidate.typed, key=distance)
+    return text[start:end]
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.paragraph.anchor == b.paragraph.anchor and a.start < b.end and b.start < a.end
+
+
+def _describe(c: Candidate) -> dict[str, Any]:
+    return {"anchor": c.paragraph.anchor, "sentence": c.index, "score": round(c.score, 3),
+            "dense": round(c.dense, 3), "s_cov": round(c.sentence_coverage, 3),
+            "p_cov": round(c.paragraph_coverage, 3), "typed": len(c.typed)}
+
+
+__all__ = ["Answerer", "Draft", "Term"]

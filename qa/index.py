@@ -1,0 +1,259 @@
+"""Build, save and load the searchable index: FAISS over paragraphs plus sentence vectors.
+
+A generation folder (see `qa.store`) holds:
+    manifest.json        format version, embedder id and dimension, corpus hash, build time
+    paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences)
+    paragraphs.faiss     FAISS index over paragraph vectors (inner product = cosine)
+    paragraph_vectors.npy, sentence_vectors.npy, word_vectors.npy + words.json
+Loading checks the manifest against the corpus and embedder: stale → StaleIndex, damaged →
+IndexCorruptError. Vectors are reused by content hash, so a rebuild embeds only new text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa import store
+from qa.corpus import load_corpus
+from qa.embedding import Embedder
+from qa.errors import IndexCorruptError, IndexError_
+from qa.faiss_index import load_faiss, make_faiss_index
+from qa.text import content_vocabulary
+from qa.types import Document, Paragraph, Sentence
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+PARSER_VERSION = 1
+
+
+class StaleIndex(IndexError_):
+    """The index was built from another corpus or embedder; it needs a rebuild."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI and the benchmarks."""
+
+    documents: int
+    paragraphs: int
+    sentences: int
+    embedded: int
+    reused: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadedIndex:
+    """Everything retrieval and answering need, in memory."""
+
+    manifest: dict[str, Any]
+    documents: list[Document]
+    paragraphs: list[Paragraph]
+    faiss: Any
+    paragraph_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_rows: list[tuple[int, int]]
+    words: list[str]
+    word_vectors: np.ndarray
+    sentence_offsets: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        offsets, total = [], 0
+        for paragraph in self.paragraphs:
+            offsets.append(total)
+            total += len(paragraph.sentences)
+        self.sentence_offsets = offsets
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """A hash of every file name and content in the corpus, plus the parser version."""
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}".encode())
+    if corpus_dir.is_dir():
+        for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
+            if path.name.startswith("."):
+                continue
+            digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def passage_text(paragraph: Paragraph) -> str:
+    """What is embedded for a paragraph: its section heading gives it context."""
+    if paragraph.section:
+        return f"{paragraph.section}: {paragraph.text}"
+    return paragraph.text
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+                progress: bool = False) -> BuildReport:
+    """Parse the corpus, embed what is new, write a generation and publish it atomically."""
+    started = time.perf_counter()
+    with store.build_lock(index_dir):
+        documents, warnings = load_corpus(corpus_dir)
+        paragraphs = [p for d in documents for p in d.paragraphs]
+        sentences = [s.text for p in paragraphs for s in p.sentences]
+        cache = _previous_vectors(index_dir, embedder)
+        para_vectors, reused_p = _embed_cached(
+            [passage_text(p) for p in paragraphs], embedder, cache, progress, "paragraphs")
+        sent_vectors, reused_s = _embed_cached(sentences, embedder, cache, progress, "sentences")
+        words = sorted(content_vocabulary(p.text for p in paragraphs))
+        word_vectors, reused_w = _embed_cached(words, embedder, cache, False, "words")
+        generation = store.new_generation(index_dir)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "embedder": {"id": embedder.id, "dim": embedder.dim},
+            "corpus_hash": corpus_hash(corpus_dir),
+            "corpus_dir": str(corpus_dir),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "documents": [{"doc": d.doc, "title": d.title, "path": d.path,
+                           "paragraphs": len(d.paragraphs)} for d in documents],
+            "counts": {"paragraphs": len(paragraphs), "sentences": len(sentences),
+                       "words": len(words)},
+            "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
+        }
+        _write_json(generation / "paragraphs.json", [_document_json(d) for d in documents])
+        np.save(generation / "paragraph_vectors.npy", para_vectors)
+        np.save(generation / "sentence_vectors.npy", sent_vectors)
+        np.save(generation / "word_vectors.npy", word_vectors)
+        _write_json(generation / "words.json", words)
+        _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
+        store.publish(index_dir, generation)
+    total = len(paragraphs) + len(sentences) + len(words)
+    reused = reused_p + reused_s + reused_w
+    return BuildReport(len(documents), len(paragraphs), len(sentences), total - reused, reused,
+                       time.perf_counter() - started, warnings)
+
+
+def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+               check_corpus: bool = True) -> LoadedIndex:
+    """Load the live generation; raise StaleIndex or IndexCorruptError when it cannot serve."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise StaleIndex(f"No index in {index_dir} yet.")
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise IndexCorruptError(index_dir, "manifest.json is missing") from error
+    except (OSError, ValueError) as error:
+        raise IndexCorruptError(index_dir, "manifest.json is unreadable") from error
+    _check_manifest(manifest, index_dir, embedder)
+    if check_corpus and manifest["corpus_hash"] != corpus_hash(corpus_dir):
+        raise StaleIndex(f"The corpus in {corpus_dir} changed since the index was built.")
+    try:
+        documents = [_document_from_json(d) for d in
+                     json.loads((generation / "paragraphs.json").read_text(encoding="utf-8"))]
+        faiss_index = load_faiss(generation / "paragraphs.faiss", manifest["faiss"])
+        paragraph_vectors = np.load(generation / "paragraph_vectors.npy")
+        sentence_vectors = np.load(generation / "sentence_vectors.npy")
+        word_vectors = np.load(generation / "word_vectors.npy")
+        words = json.loads((generation / "words.json").read_text(encoding="utf-8"))
+    except IndexCorruptError:
+        raise
+    except Exception as error:  # any unreadable file means the same to the user
+        raise IndexCorruptError(index_dir, f"{type(error).__name__}: {error}"[:200]) from error
+    paragraphs = [p for d in documents for p in d.paragraphs]
+    rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
+    _check_shapes(index_dir, embedder.dim, faiss_index, paragraphs, rows, paragraph_vectors,
+                  sentence_vectors, words, word_vectors)
+    return LoadedIndex(manifest, documents, paragraphs, faiss_index, paragraph_vectors,
+                       sentence_vectors, rows, words, word_vectors)
+
+
+def _check_manifest(manifest: Any, index_dir: Path, embedder: Embedder) -> None:
+    try:
+        version = manifest["format_version"]
+        emb_id, dim = manifest["embedder"]["id"], manifest["embedder"]["dim"]
+        manifest["corpus_hash"], manifest["faiss"]  # noqa: B018 - presence check
+    except (KeyError, TypeError) as error:
+        raise IndexCorruptError(index_dir, f"manifest.json lacks {error}") from error
+    if version != FORMAT_VERSION:
+        raise StaleIndex(f"The index format {version} is not {FORMAT_VERSION}.")
+    if emb_id != embedder.id or dim != embedder.dim:
+        raise StaleIndex(f"The index was built with embedder {emb_id} ({dim}-d).")
+
+
+def _check_shapes(index_dir: Path, dim: int, faiss_index: Any, paragraphs: list[Paragraph],
+                  rows: list[tuple[int, int]], paragraph_vectors: np.ndarray,
+                  sentence_vectors: np.ndarray, words: list[str],
+                  word_vectors: np.ndarray) -> None:
+    problems = []
+    if faiss_index.d != dim:
+        problems.append(f"FAISS dimension {faiss_index.d} is not {dim}")
+    if faiss_index.ntotal != len(paragraphs):
+        problems.append(f"FAISS holds {faiss_index.ntotal} vectors for {len(paragraphs)} "
+                        "paragraphs")
+    for name, matrix, count in (("paragraph", paragraph_vectors, len(paragraphs)),
+                                ("sentence", sentence_vectors, len(rows)),
+                                ("word", word_vectors, len(words))):
+        if matrix.ndim != 2 or matrix.shape != (count, dim):
+            problems.append(f"{name} vectors have shape {matrix.shape}, expected ({count}, {dim})")
+    if problems:
+        raise IndexCorruptError(index_dir, "; ".join(problems))
+
+
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the live generation by text hash, if it was built by the same embedder."""
+    try:
+        index = load_index(Path("."), index_dir, embedder, check_corpus=False)
+    except Exception:  # nothing reusable; a full build follows
+        return {}
+    cache: dict[str, np.ndarray] = {}
+    for paragraph, vector in zip(index.paragraphs, index.paragraph_vectors, strict=True):
+        cache[text_key(passage_text(paragraph))] = vector
+    texts = [s.text for p in index.paragraphs for s in p.sentences]
+    cache.update({text_key(t): v for t, v in zip(texts, index.sentence_vectors, strict=True)})
+    cache.update({text_key(w): v for w, v in zip(index.words, index.word_vectors, strict=True)})
+    return cache
+
+
+def _embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
+                  progress: bool, label: str) -> tuple[np.ndarray, int]:
+    keys = [text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    if missing:
+        if progress:
+            log.info("embedding %d new %s", len(missing), label)
+        fresh = embedder.encode_passages([t for _, t in missing], progress=progress)
+        cache.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        vectors[i] = cache[key]
+    return vectors, len(texts) - len(missing)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _document_json(document: Document) -> dict[str, Any]:
+    return {
+        "doc": document.doc, "title": document.title, "path": document.path,
+        "paragraphs": [{"number": p.number, "text": p.text, "role": p.role,
+                        "section": p.section,
+                        "sentences": [[s.start, s.end] for s in p.sentences]}
+                       for p in document.paragraphs],
+    }
+
+
+def _document_from_json(data: dict[str, Any]) -> Document:
+    paragraphs = []
+    for p in data["paragraphs"]:
+        text = p["text"]
+        sentences = tuple(Sentence(a, b, text[a:b]) for a, b in p["sentences"])
+        paragraphs.append(Paragraph(data["doc"], p["number"], text, p["role"], p["section"],
+                                    sentences))
+    return Document(data["doc"], data["title"], data["path"], tuple(paragraphs))

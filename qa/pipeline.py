@@ -1,0 +1,97 @@
+"""The one place that composes the steps: question → retrieval → answer with citations.
+
+    Pipeline.load()            load (or build, if missing or stale) the index; load models once
+    pipeline.ask(q, history)   → Answer (typed; `.to_dict()` is the public JSON contract)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from qa.answering import Answerer
+from qa.config import Settings
+from qa.conversation import contextual_queries
+from qa.embedding import Embedder, MiniLMEmbedder
+from qa.errors import IndexCorruptError, InputError
+from qa.index import LoadedIndex, StaleIndex, build_index, load_index
+from qa.question import clean_question
+from qa.retrieval import Retriever
+from qa.types import Answer, Document
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """Loaded models and index, ready to answer; safe to share between threads."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.retriever = Retriever(index, embedder)
+        self.answerer = Answerer(index, embedder)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, embedder: Embedder | None = None,
+             rebuild_corrupt: bool = False) -> Pipeline:
+        """Load the index, building it first when it is missing or stale."""
+        settings = settings or Settings.from_env()
+        embedder = embedder or MiniLMEmbedder()
+        index = load_or_build(settings.corpus_dir, settings.index_dir, embedder,
+                              rebuild_corrupt=rebuild_corrupt)
+        return cls(settings, embedder, index)
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.index.documents
+
+    def ask(self, question: str, history: list[list[str]] | None = None,
+            doc: str | None = None) -> Answer:
+        """Answer one question (with optional chat history) from the indexed documents."""
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.max_question_chars)
+        history = _check_history(history)
+        if doc is not None and doc not in {d.doc for d in self.index.documents}:
+            known = ", ".join(d.doc for d in self.index.documents)
+            raise InputError(f"Unknown document {doc!r}; indexed documents: {known}.")
+        queries = contextual_queries(text, history)
+        with self._lock:  # torch on 2 cores gains nothing from parallel encodes
+            hits, vectors = self.retriever.search(queries, k=self.settings.top_k, doc=doc)
+            answer = self.answerer.answer(text, queries, hits, vectors)
+        latency = (time.perf_counter() - started) * 1000
+        return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
+                      citations=answer.citations, short_answer=answer.short_answer,
+                      latency_ms=latency, debug=answer.debug)
+
+
+def load_or_build(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+                  rebuild_corrupt: bool = False) -> LoadedIndex:
+    """The index for this corpus: loaded, or (re)built when missing or stale."""
+    try:
+        return load_index(corpus_dir, index_dir, embedder)
+    except StaleIndex as reason:
+        log.warning("%s Rebuilding the index in %s.", reason, index_dir)
+    except IndexCorruptError as error:
+        if not rebuild_corrupt:
+            raise
+        log.warning("%s Rebuilding.", error)
+    build_index(corpus_dir, index_dir, embedder)
+    return load_index(corpus_dir, index_dir, embedder)
+
+
+def _check_history(history: object) -> list[list[str]]:
+    if history is None:
+        return []
+    if not isinstance(history, list | tuple):
+        raise InputError("history must be a list of [user, assistant] pairs.")
+    turns: list[list[str]] = []
+    for turn in history:
+        if (not isinstance(turn, list | tuple) or len(turn) != 2
+                or not all(isinstance(t, str) or t is None for t in turn)):
+            raise InputError("history must be a list of [user, assistant] pairs of strings.")
+        turns.append([turn[0] or "", turn[1] or ""])
+    return turns[-10:]

@@ -1,0 +1,159 @@
+"""Understand a question: clean it, find its expected answer type and its weighted terms.
+
+The answer type (number, date, name or other) comes from the question's wording; terms are
+its content words with a weight (rarer in the corpus → heavier; names and numbers heavier
+still). Typos are repaired against the corpus vocabulary. Instructions inside a question are
+never followed: they are just more words to look up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from qa.errors import InputError
+from qa.text import STOPWORDS, is_content, stem, tokenize
+
+IDF_POWER = 1.5  # > 1 lets the rare words of a question decide, as they do for a reader
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+NUMBER_Q = re.compile(
+    r"\bhow (?:many|much|large|big|long|far|old|high|often|fast)\b|"
+    r"\bwhat (?:is |was |are |were )?(?:the )?(?:percentage|percent|share|proportion|number|"
+    r"amount|sum|fraction|portion|total|size|value|cost|price|figure|rate|count|population|"
+    r"budget|quantity)\b|\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b",
+    re.IGNORECASE)
+DATE_Q = re.compile(
+    r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
+    r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|period|day|"
+    r"time ?frame|era)\b|\bsince when\b|\bby when\b|\bhow long ago\b",
+    re.IGNORECASE)
+NAME_Q = re.compile(
+    r"^\s*(?:who|whom|whose|where)\b|\b(?:who|whom|whose|where) (?:is|was|are|were|did|does|do|"
+    r"has|had|will)\b|"
+    r"\b(?:which|what) (?:country|countries|company|companies|city|cities|state|states|region|"
+    r"firm|firms|organi[sz]ation|organi[sz]ations|person|people|group|publication|magazine|"
+    r"newspaper|journal|university|institute|institution|agency|ministry|government|nation|"
+    r"nations|province|prefecture|place|location|town|village|river|author|leader|minister|"
+    r"president|king|queen|team|party|brand|program|programme|mission|site|facility|plant)\b",
+    re.IGNORECASE)
+LIST_Q = re.compile(r"\b(?:what are|which are|list|name (?:the|all)|what (?:\w+ )?(?:areas|"
+                    r"sectors|fields|things|projects|agreements|items|steps|reasons|ways))\b|"
+                    r"\b(?:showcase|include|includes|including)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the question: its surface form, stem, weight and whether a name."""
+
+    text: str
+    norm: str
+    stem: str
+    weight: float
+    entity: bool
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    corrected: str
+    answer_type: str  # "number" | "date" | "name" | "other"
+    terms: tuple[Term, ...]
+    wants_list: bool
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question as text to look up, or InputError with a message the user can act on."""
+    if not isinstance(question, str):
+        raise InputError("The question must be text.")
+    text = _ANSI.sub(" ", question)
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("Please type a question about the document.")
+    if len(text) > max_chars:
+        raise InputError(f"The question is too long ({len(text):,} characters; the limit is "
+                         f"{max_chars:,}). Please ask something shorter.")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("The question has no words to look up; please ask in words.")
+    return text
+
+
+class QuestionAnalyser:
+    """Turns question text into QuestionInfo, using the corpus vocabulary and frequencies."""
+
+    def __init__(self, sentence_texts: Iterable[str], vocabulary: Iterable[str]) -> None:
+        doc_freq: Counter[str] = Counter()
+        count = 0
+        for text in sentence_texts:
+            count += 1
+            doc_freq.update({t.stem for t in tokenize(text)})
+        self.sentence_count = max(1, count)
+        self.doc_freq = doc_freq
+        self.vocabulary = sorted(set(vocabulary))
+        self.known_norms = set(self.vocabulary)
+        self.max_idf = math.log(1 + self.sentence_count / 0.5)
+
+    def idf(self, stem_: str) -> float:
+        df = self.doc_freq.get(stem_, 0)
+        return math.log(1 + self.sentence_count / (df + 0.5))
+
+    def in_corpus(self, stem_: str) -> bool:
+        return stem_ in self.doc_freq
+
+    def repair(self, norm: str) -> str:
+        """The closest corpus word for an unknown word (a typo), or the word itself."""
+        if norm in self.known_norms or len(norm) < 4 or not norm.isalpha():
+            return norm
+        if self.in_corpus(stem(norm)):
+            return norm
+        match = process.extractOne(norm, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return match[0] if match else norm
+
+    def analyse(self, question: str) -> QuestionInfo:
+        tokens = tokenize(question)
+        terms: list[Term] = []
+        corrected = question
+        for i, token in enumerate(tokens):
+            if not is_content(token.norm):
+                continue
+            norm = self.repair(token.norm)
+            if norm != token.norm:
+                corrected = corrected.replace(token.text, norm, 1)
+            stem_ = stem(norm)
+            entity = _is_entity(token.text, first=(i == 0))
+            weight = min(self.idf(stem_), self.max_idf) ** IDF_POWER * (1.5 if entity else 1.0)
+            terms.append(Term(token.text, norm, stem_, max(weight, 0.1), entity))
+        unique: dict[str, Term] = {}
+        for term in terms:
+            unique.setdefault(term.stem, term)
+        return QuestionInfo(
+            text=question, corrected=corrected, answer_type=answer_type(question),
+            terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)))
+
+
+def answer_type(question: str) -> str:
+    """The kind of short answer a question asks for: number, date, name or other."""
+    if NUMBER_Q.search(question):
+        return "number"
+    if DATE_Q.search(question):
+        return "date"
+    if NAME_Q.search(question):
+        return "name"
+    return "other"
+
+
+def _is_entity(word: str, first: bool) -> bool:
+    """A name, acronym or number in the question (first words are capitalised anyway)."""
+    if word[0].isdigit():
+        return True
+    if len(word) > 1 and word.isupper():
+        return True
+    return word[0].isupper() and not first and word.lower() not in STOPWORDS

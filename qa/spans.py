@@ -1,0 +1,80 @@
+"""Find typed answer spans in a sentence: amounts and numbers, dates, names.
+
+Each finder returns (start, end) character offsets into the sentence, so a span is always a
+verbatim substring. No model is involved: these are patterns for English prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
+          r"Dec\.?)")
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|"
+                r"half|third|thirds|quarter|quarters|one-third|two-thirds|one-quarter|one-fourth|three-quarters|a third|"
+                r"a quarter|a half|several|dozens|hundreds|thousands|millions|billions)")
+_SCALE = (r"(?:\s?%|\s?(?:percent|per cent|thousand|million|billion|trillion|crore|lakh|bn)"
+          r"\b)?")
+_UNIT = (r"(?:\s?(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|km|kilometers?|"
+         r"kilometres?|miles?|meters?|metres?|feet|acres?|hectares?|tons?|tonnes?|kg|people|"
+         r"workers|students|employees|years?|months?|days?|hours?|minutes?|degrees?)\b)?")
+NUMBER = re.compile(
+    r"(?:(?:US\s?|A|C|HK|NZ)?[$¥€£₹]\s?|(?:INR|USD|JPY|EUR|GBP|Rs\.?)\s?)?"
+    r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?" + _SCALE + _UNIT +
+    r"|(?<!\w)" + _NUMBER_WORD + r"(?:[\s-]" + _NUMBER_WORD + r")*" + _SCALE + _UNIT + r"(?!\w)",
+    re.IGNORECASE)
+DATE = re.compile(
+    r"\b(?:(?:from|between)\s+)?(?:" + _MONTH + r"\s+\d{1,2},?\s+)?(?:" + _MONTH + r"\s+)?"
+    r"(?:1[0-9]{3}|20[0-9]{2})s?(?:\s*(?:-|–|to|and|until|through)\s*(?:1[0-9]{3}|20[0-9]{2}))?"
+    r"\b|\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\b|\b\d{1,2}(?:st|nd|rd|th)\s+centur(?:y|ies)"
+    r"\b|\b(?:over|in|during|for) the (?:last|past|next) (?:\w+ )?(?:years?|decades?|months?)\b|"
+    r"\b(?:the )?(?:early|mid|late)[- ]\d{4}s\b|\b(?:annually|yearly|recently|today|currently)\b",
+    re.IGNORECASE)
+_NAME_WORD = r"(?:[A-Z][\w’'&.-]*[\w]|[A-Z])"
+NAME = re.compile(
+    _NAME_WORD + r"(?:(?:\s+(?:of|for|de|la|du|von|van|the|&)\s+|\s+)" + _NAME_WORD + r")*")
+_WEAK_NAME_STARTS = {"the", "a", "an", "in", "on", "at", "this", "that", "these", "those",
+                     "it", "its", "one", "another", "finally", "additionally", "recently",
+                     "however", "also", "and", "but", "for", "by", "with", "as", "according",
+                     "there", "then", "while", "between", "from", "over", "after", "before",
+                     "both", "each", "such", "japanese"}
+
+
+def number_spans(sentence: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in NUMBER.finditer(sentence) if m.group().strip()]
+
+
+def date_spans(sentence: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+
+
+def name_spans(sentence: str) -> list[tuple[int, int]]:
+    """Runs of capitalised words, minus a leading sentence-opening function word."""
+    spans = []
+    for match in NAME.finditer(sentence):
+        start, end = match.start(), match.end()
+        words = match.group().split()
+        while words and words[0].lower().strip(".,") in _WEAK_NAME_STARTS:
+            start += len(words[0])
+            rest = sentence[start:end]
+            start += len(rest) - len(rest.lstrip())
+            words = words[1:]
+        text = sentence[start:end].rstrip(".'’")
+        end = start + len(text)
+        while text.endswith("'s"):
+            end -= 2
+            text = text[:-2]
+        if words and end > start:
+            spans.append((start, end))
+    return spans
+
+
+FINDERS = {"number": number_spans, "date": date_spans, "name": name_spans}
+
+
+def typed_spans(sentence: str, answer_type: str) -> list[tuple[int, int]]:
+    """Spans of the expected answer type ([] for 'other')."""
+    finder = FINDERS.get(answer_type)
+    return finder(sentence) if finder else []

@@ -1,0 +1,87 @@
+// Click-to-source for the chat UI: no network, no framework, one delegated listener.
+// A link to "#qa:<doc>:<paragraph>:<start>:<end>" (a citation marker or a source entry)
+// scrolls the article pane to that paragraph and wraps the quoted words in <mark>.
+// "Copy as Markdown" copies the hidden <pre class="qa-md"> of its own answer.
+(function () {
+  "use strict";
+  if (window.__qaUiInstalled) return;
+  window.__qaUiInstalled = true;
+
+  function clearHighlight() {
+    document.querySelectorAll(".qa-para.qa-active").forEach(function (para) {
+      para.classList.remove("qa-active");
+      var text = para.querySelector(".qa-ptext");
+      if (text) text.textContent = text.textContent; // drops the <mark>, keeps the words
+    });
+  }
+
+  // Python offsets count code points; Array.from splits a string the same way.
+  function markRange(span, start, end, quote) {
+    var chars = Array.from(span.textContent);
+    if (quote && chars.slice(start, end).join("") !== quote) {
+      var at = span.textContent.indexOf(quote);
+      if (at < 0) return null;
+      start = Array.from(span.textContent.slice(0, at)).length;
+      end = start + Array.from(quote).length;
+    }
+    if (!(start >= 0 && end > start && end <= chars.length)) return null;
+    var mark = document.createElement("mark");
+    mark.className = "qa-hit";
+    mark.textContent = chars.slice(start, end).join("");
+    span.textContent = "";
+    span.append(chars.slice(0, start).join(""), mark, chars.slice(end).join(""));
+    return mark;
+  }
+
+  function showSource(link) {
+    var parts = link.getAttribute("href").slice(4).split(":");
+    var anchor = decodeURIComponent(parts[0]) + "#p" + parts[1];
+    var para = document.querySelector('.qa-para[data-anchor="' + CSS.escape(anchor) + '"]');
+    if (!para) return;
+    clearHighlight();
+    para.classList.add("qa-active");
+    var quote = link.classList.contains("qa-cite") ? link.getAttribute("title") : null;
+    if (!quote) {
+      var mark = link.querySelector("mark");
+      quote = mark ? mark.textContent : null;
+    }
+    var span = para.querySelector(".qa-ptext");
+    var hit = span ? markRange(span, Number(parts[2]), Number(parts[3]), quote) : null;
+    (hit || para).scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function copyText(text, button) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } finally { area.remove(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest('a[href^="#qa:"]');
+    if (link) {
+      event.preventDefault();
+      event.stopPropagation();
+      showSource(link);
+      return;
+    }
+    var copy = event.target.closest("button.qa-copy");
+    if (copy) {
+      var answer = copy.closest(".qa-answer");
+      var md = answer && answer.querySelector(".qa-md");
+      if (md) copyText(md.textContent, copy);
+      return;
+    }
+    if (event.target.closest(".qa-new-chat")) clearHighlight();
+  }, true);
+})();

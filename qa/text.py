@@ -1,0 +1,93 @@
+"""Word-level text helpers shared by retrieval and answering: tokens, stems, stopwords.
+
+Tokens keep their character offsets so that spans found in a sentence map back to verbatim
+quotes. Stemming is Snowball (PyStemmer), the same for questions, BM25 and evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?|[$¥€£₹%]")
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been
+before being below between both but by can cannot could did do does doing down during each
+few for from further had has have having he her here hers herself him himself his how i if in
+into is it its itself just let me more most my myself no nor not of off on once only or other
+ought our ours ourselves out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up upon very was
+we were what when where which while who whom whose why will with would you your yours yourself
+yourselves shall may might must ever many much one's s t don't doesn't didn't isn't wasn't
+us via per onto within whether
+""".split())
+
+# Words that frame a question rather than carry its content.
+QUESTION_FRAME = frozenset("""
+article text document passage author's according say says said mention mentioned mentions
+tell tells describe described state stated states give given name named list kind type
+something anything thing things anyone someone exactly specifically please
+""".split()) - {"author"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of some text with its offsets; `norm` is lower-case, `stem` its Snowball stem."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+    stem: str
+
+
+def normalise_word(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace(",", "")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(normalise_word(word))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and currency/percent signs, with offsets into `text`."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        norm = normalise_word(raw)
+        tokens.append(Token(raw, match.start(), match.end(), norm, stem(norm)))
+    return tokens
+
+
+def is_content(norm: str) -> bool:
+    """A word that carries meaning: not a stopword, not a question-framing word."""
+    return bool(norm) and norm not in STOPWORDS and norm not in QUESTION_FRAME and (
+        len(norm) > 1 or norm.isdigit() or norm in "$¥€£₹%")
+
+
+def content_stems(text: str) -> set[str]:
+    return {t.stem for t in tokenize(text) if is_content(t.norm)}
+
+
+def content_vocabulary(texts: Iterable[str]) -> set[str]:
+    """Distinct lower-case content words of the texts (for typo repair and soft matching)."""
+    vocabulary: set[str] = set()
+    for text in texts:
+        vocabulary.update(t.norm for t in tokenize(text) if is_content(t.norm)
+                          and not t.norm.replace(".", "").isdigit())
+    return vocabulary
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Stems of the content words, the vocabulary of the BM25 index."""
+    return [t.stem for t in tokenize(text) if t.norm not in STOPWORDS]

@@ -1,0 +1,87 @@
+"""The typed records that flow through the pipeline and out of the public API.
+
+`Answer.to_dict()` is the JSON contract of `qa ask --json`, `qa ask --batch` and `/ask`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ROLES = ("heading", "caption", "body", "list_item", "byline")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a paragraph; `paragraph.text[start:end] == text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a document, addressed by a stable anchor like `doc#p7`."""
+
+    doc: str
+    number: int
+    text: str
+    role: str = "body"
+    section: str = ""
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.doc}#p{self.number}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: its id (file stem), title, file name and paragraphs."""
+
+    doc: str
+    title: str
+    path: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered pointer to a retrieved paragraph with the verbatim quote it supports."""
+
+    n: int
+    doc: str
+    paragraph: int
+    anchor: str
+    text: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `Pipeline.ask` returns: readable answer text with [n] markers and its citations."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    short_answer: str | None = None
+    latency_ms: float = 0.0
+    debug: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape (debug information is left out)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "short_answer": self.short_answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "latency_ms": round(self.latency_ms, 1),
+        }

@@ -60,8 +60,8 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
     """The chat app around a loaded pipeline (models and index are not touched here)."""
     max_chars = pipeline.settings.max_question_chars
 
-    def respond(question: str, turns: list[Turn]) -> Iterator[tuple[str, list, list[Turn]]]:
-        yield from _respond(pipeline, question, turns)
+    def chat(question: str, turns: list[Turn]) -> Iterator[tuple[str, list, list[Turn]]]:
+        yield from respond(pipeline, question, turns)
 
     def ask(question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
         """Answer a question from the documents; history is [[user, assistant], ...]."""
@@ -99,12 +99,14 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
 
         chat_io = {"inputs": [question, turns], "outputs": [question, chatbot, turns],
                    "api_visibility": "private"}
-        question.submit(respond, **chat_io)
+        question.submit(chat, **chat_io)
         for button in example_buttons:
             button.click(lambda text: text, button, question, api_visibility="private",
-                         queue=False).then(respond, **chat_io)
+                         queue=False).then(chat, **chat_io)
         new_chat.click(lambda: ("", [], [], ""), None, [question, chatbot, turns, markdown],
                        api_visibility="private", queue=False)
+        chatbot.clear(lambda: ([], ""), None, [turns, markdown], api_visibility="private",
+                      queue=False)
         export.click(_export, turns, [markdown, export_box], api_visibility="private",
                      queue=False)
         gr.api(ask, api_name="ask")
@@ -128,34 +130,34 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def _respond(pipeline: AskPipeline, question: str,
+def respond(pipeline: AskPipeline, question: str,
              turns: list[Turn]) -> Iterator[tuple[str, list, list[Turn]]]:
     """Show the question at once, then reveal the answer in chunks, then its sources."""
     if not question or not question.strip():
-        yield question, _messages(turns), turns
+        yield question, messages(turns), turns
         return
     pending = [*turns, Turn(question)]
-    yield "", _messages(pending, render.render_pending()), turns
+    yield "", messages(pending, render.render_pending()), turns
     history = [[t.question, t.answer.answer] for t in turns if t.answer is not None]
     try:
         answer = pipeline.ask(question, history=history)
     except QAError as error:
         done = [*turns, Turn(question, error=str(error))]
-        yield "", _messages(done), done
+        yield "", messages(done), done
         return
     if not answer.abstained:
         for prefix in _prefixes(answer.answer, STREAM_STEPS):
-            yield "", _messages(pending, render.render_answer(answer, partial=prefix)), turns
+            yield "", messages(pending, render.render_answer(answer, partial=prefix)), turns
             time.sleep(STREAM_DELAY_S)
     done = [*turns, Turn(question, answer)]
-    yield "", _messages(done), done
+    yield "", messages(done), done
 
 
-def _messages(turns: Sequence[Turn], live: str | None = None) -> list[dict[str, str]]:
+def messages(turns: Sequence[Turn], live: str | None = None) -> list[dict[str, str]]:
     """Chat messages for the turns; `live` is the content of the last, unfinished answer."""
-    messages: list[dict[str, str]] = []
+    chat: list[dict[str, str]] = []
     for i, turn in enumerate(turns):
-        messages.append({"role": "user", "content": render.render_question(turn.question)})
+        chat.append({"role": "user", "content": render.render_question(turn.question)})
         if turn.answer is not None:
             content = render.render_answer(turn.answer)
         elif turn.error is not None:
@@ -164,8 +166,8 @@ def _messages(turns: Sequence[Turn], live: str | None = None) -> list[dict[str, 
             content = live
         else:
             continue
-        messages.append({"role": "assistant", "content": content})
-    return messages
+        chat.append({"role": "assistant", "content": content})
+    return chat
 
 
 def _prefixes(text: str, steps: int) -> Iterator[str]:

@@ -1,0 +1,49 @@
+"""Serve the browser chat: load the pipeline once, then launch the Gradio app on localhost.
+
+    python app.py                  # http://127.0.0.1:7860
+    python app.py --port 8000      # or GRADIO_SERVER_PORT=8000
+    python app.py --host 0.0.0.0   # listen on every interface (no share link, ever)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from qa import Pipeline, QAError, Settings
+from qa.ui import build_app, launch_options
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+CONCURRENCY = 4  # simultaneous questions; the pipeline serialises its model calls anyway
+QUEUE_SIZE = 64
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """--host/--port, defaulting to GRADIO_SERVER_NAME/GRADIO_SERVER_PORT, then localhost:7860."""
+    parser = argparse.ArgumentParser(description="Serve the document Q&A chat in the browser.")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST),
+                        help=f"interface to listen on (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("GRADIO_SERVER_PORT", DEFAULT_PORT)),
+                        help=f"port (default $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
+    parser.add_argument("--corpus", default=None, help="corpus folder (default corpus/)")
+    parser.add_argument("--index", default=None, help="index folder (default index/)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index))
+    except QAError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    app = build_app(pipeline).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    app.launch(server_name=args.host, server_port=args.port, **launch_options())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

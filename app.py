@@ -25,8 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the document Q&A chat in the browser.")
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST),
                         help=f"interface to listen on (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int,
-                        default=int(os.environ.get("GRADIO_SERVER_PORT", DEFAULT_PORT)),
+    parser.add_argument("--port", type=int,  # argparse also converts (and checks) the default
+                        default=os.environ.get("GRADIO_SERVER_PORT", str(DEFAULT_PORT)),
                         help=f"port (default $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
     parser.add_argument("--corpus", default=None, help="corpus folder (default corpus/)")
     parser.add_argument("--index", default=None, help="index folder (default index/)")

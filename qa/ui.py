@@ -92,8 +92,9 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
                     new_chat = gr.Button("New chat", size="sm", elem_classes="qa-new-chat")
                     export = gr.Button("Export Markdown", size="sm", elem_id="qa-export")
                 with gr.Accordion("Conversation as Markdown", open=False) as export_box:
-                    markdown = gr.Code(language="markdown", interactive=False,
-                                       buttons=["copy", "download"], elem_id="qa-markdown")
+                    markdown = gr.Code(language="markdown", interactive=False, wrap_lines=True,
+                                       show_label=False, buttons=["copy", "download"],
+                                       elem_id="qa-markdown")
             with gr.Column(scale=2, min_width=320):
                 gr.HTML(render.render_article(pipeline.documents), elem_id="qa-article")
 

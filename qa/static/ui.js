@@ -33,6 +33,19 @@
     return mark;
   }
 
+  // Scroll the article pane, not the page, unless the pane itself is off screen (phones).
+  function reveal(element) {
+    var pane = element.closest(".qa-article");
+    if (!pane) { element.scrollIntoView({ block: "center" }); return; }
+    var offset = element.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    var top = pane.scrollTop + offset - (pane.clientHeight - element.offsetHeight) / 2;
+    pane.scrollTo({ top: Math.max(0, top), behavior: "smooth" });
+    var box = pane.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) {
+      pane.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  }
+
   function showSource(link) {
     var parts = link.getAttribute("href").slice(4).split(":");
     var anchor = decodeURIComponent(parts[0]) + "#p" + parts[1];
@@ -47,7 +60,7 @@
     }
     var span = para.querySelector(".qa-ptext");
     var hit = span ? markRange(span, Number(parts[2]), Number(parts[3]), quote) : null;
-    (hit || para).scrollIntoView({ block: "center", behavior: "smooth" });
+    reveal(hit || para);
   }
 
   function copyText(text, button) {

@@ -19,11 +19,11 @@ import numpy as np
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder
-from qa.evidence import Matcher, find_aliases
+from qa.evidence import Matcher, find_aliases, find_initialisms
 from qa.index import LoadedIndex
-from qa.question import QuestionAnalyser, QuestionInfo, Term
+from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.retrieval import Hit, Query
-from qa.spans import typed_spans
+from qa.spans import fits_unit, name_spans, typed_spans
 from qa.text import content_stems
 from qa.types import Citation, Paragraph
 
@@ -31,13 +31,13 @@ from qa.types import Citation, Paragraph
 W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.30, 0.45, 0.10, 0.10, 0.05
 CONTEXT_DENSE = 0.9        # a follow-up's conversation counts almost as much as its words
 CONTEXT_CREDIT = 0.5       # a term found only in the sentence before counts half
+LEAN_BACK_CREDIT = 0.9     # … nearly fully when the sentence refers back ("This reaffirmed")
 QUOTE_CONTEXT_GAIN = 0.15  # quote the sentence before when it adds this much coverage
 SHORT_PARAGRAPH_WORDS = 25
 # Abstention thresholds (see `_abstention_reason`).
 MIN_DENSE = 0.20
-MIN_PARAGRAPH_COVERAGE = 0.50
+MIN_PARAGRAPH_COVERAGE = 0.40
 MIN_SENTENCE_COVERAGE = 0.25
-CONFIDENT_DENSE = 0.72
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
 
@@ -89,6 +89,7 @@ class Answerer:
         self.analyser = QuestionAnalyser(texts, index.words)
         self.matcher = Matcher(index.words, index.word_vectors,
                                find_aliases(p.text for p in index.paragraphs))
+        self.initialisms = find_initialisms(p.text for p in index.paragraphs)
         self.titles = {d.doc: d.title for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
 
@@ -105,6 +106,7 @@ class Answerer:
             return self._abstain("nothing retrieved", debug)
         best = candidates[0]
         debug["best"] = _describe(best)
+        debug["best_quote"] = best.paragraph.text[best.start:best.end]
         reason = self._abstention_reason(info, best, context_vector is not None)
         if reason:
             return self._abstain(reason, debug)
@@ -131,9 +133,9 @@ class Answerer:
                 if context_vector is not None:
                     dense = max(dense, CONTEXT_DENSE * float(sv @ context_vector))
                 leans_back = j > 0 and bool(_LEANS_BACK.search(sentence.text))
-                credit = 1.0 if leans_back else CONTEXT_CREDIT
-                merged = [max(m, credit * pm) for m, pm in
-                          zip(own, previous_matches or [0.0] * len(own), strict=True)]
+                credit = LEAN_BACK_CREDIT if leans_back else CONTEXT_CREDIT
+                merged = [max(m, (credit if not t.entity else 1.0) * pm) for t, m, pm in
+                          zip(terms, own, previous_matches or [0.0] * len(own), strict=True)]
                 s_cov = _weighted(terms, merged)
                 start = sentence.start
                 if j > 0 and (leans_back or s_cov - _weighted(terms, own) >= QUOTE_CONTEXT_GAIN):
@@ -142,6 +144,9 @@ class Answerer:
                 typed = [span for span in typed_spans(sentence.text, info.answer_type)
                          if not content_stems(sentence.text[span[0]:span[1]]) <= question_stems
                          or not content_stems(sentence.text[span[0]:span[1]])]
+                if info.answer_type == "number":
+                    typed = [span for span in typed
+                             if fits_unit(sentence.text[span[0]:span[1]], info.unit)]
                 typed = [(a + sentence.start, b + sentence.start) for a, b in typed]
                 candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
                                       merged, p_matches)
@@ -167,31 +172,46 @@ class Answerer:
     def _abstention_reason(self, info: QuestionInfo, best: Candidate,
                            follow_up: bool) -> str | None:
         """Why the best evidence does not answer this question, or None when it does."""
+        question_stems = {t.stem for t in info.terms}
         for term in info.terms:
-            if term.entity and not self.analyser.in_corpus(term.stem) and not any(
-                    term.stem in longs or term.stem == short
-                    for short, longs in self.matcher.aliases.items()):
+            if not self._checkable_entity(term):
+                continue
+            if not self.analyser.in_corpus(term.stem):
                 return f"'{term.text}' does not occur in the {self.subject}"
-        confident = best.dense >= CONFIDENT_DENSE
-        for term, found in zip(info.terms, best.paragraph_matches, strict=True):
-            if term.entity and found < 0.5 and not confident and not follow_up:
-                return f"the best passage is not about '{term.text}'"
+        if not follow_up:
+            window = best.paragraph.text[best.start:best.end]
+            rivals = [window[a:b] for a, b in name_spans(window)
+                      if not content_stems(window[a:b]) & question_stems]
+            for term, in_sentence, in_paragraph in zip(
+                    info.terms, best.matches, best.paragraph_matches, strict=True):
+                if not self._checkable_entity(term):
+                    continue
+                if in_paragraph < 0.5:
+                    return f"the best passage is not about '{term.text}'"
+                if in_sentence < 0.5 and rivals and info.answer_type != "name":
+                    return f"the best sentence is about {rivals[0]}, not '{term.text}'"
         if best.dense < MIN_DENSE:
             return f"no passage is close in meaning (best {best.dense:.2f})"
         if info.answer_type != "other" and not best.typed:
-            return f"the best passage holds no {info.answer_type} for the question"
-        if info.terms and not follow_up and not confident:
+            return f"the best passage holds no {info.unit or info.answer_type} for the question"
+        if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 return f"the question's terms are not in the passage ({best.paragraph_coverage:.2f})"
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 return f"the sentence covers too little ({best.sentence_coverage:.2f})"
         return None
 
+    def _checkable_entity(self, term: Term) -> bool:
+        """A name the evidence must contain (acronyms the corpus spells out are exempt)."""
+        if not term.entity or term.norm.isdigit():
+            return False
+        return not (is_acronym(term.text) and term.norm in self.initialisms)
+
     # -- composing ---------------------------------------------------------------------------
     def _compose(self, info: QuestionInfo, best: Candidate, candidates: list[Candidate],
                  hits: list[Hit], debug: dict[str, Any]) -> Draft:
         chosen = [best]
-        if info.wants_list or info.answer_type == "other":
+        if info.wants_list:
             for other in candidates[1:]:
                 if len(chosen) >= MAX_QUOTES or other.score < RUNNER_UP_RATIO * best.score:
                     break

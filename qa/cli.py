@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from qa.config import Settings
-from qa.errors import QAError
+from qa.errors import InputError, QAError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score an eval file")
     evaluate.add_argument("file", type=Path, help="questions in the eval JSONL format")
     evaluate.add_argument("--details", type=Path, help="write per-question results (JSONL)")
+    evaluate.add_argument("--limit", type=int, help="SQuAD folders: questions per article")
     return parser
 
 
@@ -128,6 +129,12 @@ def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.Argument
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from qa.evaluation import format_table, read_eval_file, run_eval, summarise
     from qa.pipeline import Pipeline
+    from qa.squad import is_folder_of_articles
+
+    if args.file.is_dir():
+        if not is_folder_of_articles(args.file) and not (args.file / "questions.jsonl").is_file():
+            raise InputError(f"{args.file} holds no article folders (corpus/ + questions.jsonl).")
+        return _eval_articles(args)
 
     items = read_eval_file(args.file)
     pipeline = Pipeline.load(settings)
@@ -156,6 +163,21 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
             for line in lines:
                 if not line["ok"]:
                     print(json.dumps(line, ensure_ascii=False))
+    return 0
+
+
+def _eval_articles(args: argparse.Namespace) -> int:
+    from qa.embedding import MiniLMEmbedder
+    from qa.squad import article_folders, evaluate_article, format_squad_table
+
+    embedder = MiniLMEmbedder()
+    started = time.perf_counter()
+    results = [evaluate_article(folder, embedder, limit=args.limit,
+                                progress=lambda name: print(f"  scored {name}", file=sys.stderr))
+               for folder in article_folders(args.file)]
+    print(f"{args.file}: {sum(len(r.rows) for r in results)} questions, {len(results)} "
+          f"article(s) in {time.perf_counter() - started:.0f} s")
+    print(format_squad_table(results))
     return 0
 
 

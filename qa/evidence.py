@@ -18,8 +18,8 @@ from rapidfuzz import fuzz
 from qa.question import Term
 from qa.text import is_content, stem, tokenize
 
-SOFT_FLOOR = 0.45  # word cosine below which two words are unrelated
-SOFT_FULL = 0.80   # word cosine at which two words mean the same
+SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
+SOFT_FULL = 0.75   # word cosine at which two words mean the same
 SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
 
 _ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6}?)(?:[A-Z][\w&-]*\s+)*\(([A-Z][A-Za-z&]{1,7})\b")
@@ -44,6 +44,18 @@ def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
             if long_words and short not in long_words:
                 aliases.setdefault(short, set()).update(long_words[:3])
     return aliases
+
+
+def find_initialisms(texts: Iterable[str]) -> set[str]:
+    """Initials of runs of capitalised words ("Prime Minister" → "pm"), for acronyms."""
+    found: set[str] = set()
+    for text in texts:
+        for run in re.findall(r"(?:[A-Z][\w-]*(?:,?\s+(?:of|and|for|the|&)?\s*)?){2,8}", text):
+            initials = "".join(w[0] for w in re.findall(r"[A-Z][\w-]*", run)).lower()
+            for i in range(len(initials)):
+                for j in range(i + 2, min(len(initials), i + 6) + 1):
+                    found.add(initials[i:j])
+    return found
 
 
 class Matcher:

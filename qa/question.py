@@ -26,9 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 
 NUMBER_Q = re.compile(
     r"\bhow (?:many|much|large|big|long|far|old|high|often|fast)\b|"
-    r"\bwhat (?:is |was |are |were )?(?:the )?(?:percentage|percent|share|proportion|number|"
-    r"amount|sum|fraction|portion|total|size|value|cost|price|figure|rate|count|population|"
-    r"budget|quantity)\b|\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b",
+    r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:[\w-]+ ){0,2}(?:percentage|"
+    r"percent|share|proportion|number|amount|sum|fraction|portion|total|size|value|cost|price|"
+    r"figure|rate|count|population|budget|quantity|capacity|worth|revenue|salary)\b|\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b",
     re.IGNORECASE)
 DATE_Q = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
@@ -38,13 +38,13 @@ DATE_Q = re.compile(
 NAME_Q = re.compile(
     r"^\s*(?:who|whom|whose|where)\b|\b(?:who|whom|whose|where) (?:is|was|are|were|did|does|do|"
     r"has|had|will)\b|"
-    r"\b(?:which|what) (?:country|countries|company|companies|city|cities|state|states|region|"
+    r"\b(?:which|what) (?:[\w-]+ )?(?:country|countries|company|companies|city|cities|state|states|region|"
     r"firm|firms|organi[sz]ation|organi[sz]ations|person|people|group|publication|magazine|"
     r"newspaper|journal|university|institute|institution|agency|ministry|government|nation|"
     r"nations|province|prefecture|place|location|town|village|river|author|leader|minister|"
     r"president|king|queen|team|party|brand|program|programme|mission|site|facility|plant)\b",
     re.IGNORECASE)
-LIST_Q = re.compile(r"\b(?:what are|which are|list|name (?:the|all)|what (?:\w+ )?(?:areas|"
+LIST_Q = re.compile(r"\b(?:what are|which are|list|name (?:the|all)|(?:what|which) (?:\w+ )?(?:areas|"
                     r"sectors|fields|things|projects|agreements|items|steps|reasons|ways))\b|"
                     r"\b(?:showcase|include|includes|including)\b", re.IGNORECASE)
 
@@ -60,6 +60,15 @@ class Term:
     entity: bool
 
 
+MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital|did|does|do|is|was|will|has|have)\b.*"
+                     r"\b(?:invest|spend|cost|pay|fund|allocat|lend|loan|earn|worth|price|raise)|"
+                     r"\b(?:dollar|monetary|financial) (?:value|amount|figure)\b|\bhow much money\b",
+                     re.IGNORECASE)
+SHARE_Q = re.compile(r"\b(?:percentage|percent|share|proportion|fraction|portion)\b",
+                     re.IGNORECASE)
+DURATION_Q = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
@@ -67,6 +76,7 @@ class QuestionInfo:
     answer_type: str  # "number" | "date" | "name" | "other"
     terms: tuple[Term, ...]
     wants_list: bool
+    unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -136,7 +146,19 @@ class QuestionAnalyser:
             unique.setdefault(term.stem, term)
         return QuestionInfo(
             text=question, corrected=corrected, answer_type=answer_type(question),
-            terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)))
+            terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
+            unit=number_unit(question))
+
+
+def number_unit(question: str) -> str:
+    """What a number answer must measure: money, a share, a duration, or anything."""
+    if MONEY_Q.search(question):
+        return "money"
+    if DURATION_Q.search(question):
+        return "duration"
+    if SHARE_Q.search(question):
+        return "share"
+    return ""
 
 
 def answer_type(question: str) -> str:
@@ -148,6 +170,11 @@ def answer_type(question: str) -> str:
     if NAME_Q.search(question):
         return "name"
     return "other"
+
+
+def is_acronym(word: str) -> bool:
+    """GDP, MeitY, PM: short words with two or more capitals."""
+    return len(word) <= 6 and sum(ch.isupper() for ch in word) >= 2
 
 
 def _is_entity(word: str, first: bool) -> bool:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 30
+SENTENCE_SHORTLIST = 3
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,21 @@ class Retriever:
             vectors = self.embedder.encode_queries([q.text for q in queries])
         allowed = self._doc_rows.get(doc) if doc else None
         fused: dict[int, float] = {}
+        best_sentences: list[int] = []
         for query, vector in zip(queries, vectors, strict=True):
-            rankings = ((self._dense_ranking(vector, allowed), 0.5),
-                        (self._sentence_ranking(vector, allowed), 0.5),
+            by_sentence = self._sentence_ranking(vector, allowed)
+            best_sentences.extend(by_sentence[:SENTENCE_SHORTLIST])
+            rankings = ((self._dense_ranking(vector, allowed), 0.5), (by_sentence, 0.5),
                         (self._bm25_ranking(query.text, allowed), 1.0))
             for ranking, weight in rankings:
                 for rank, row in enumerate(ranking):
                     fused[row] = fused.get(row, 0.0) + query.weight * weight / (RRF_K + rank + 1)
         ordered = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        # The paragraphs of the closest sentences are always candidates, even when the fused
+        # ranking of whole paragraphs leaves them out.
+        chosen = {row for row, _ in ordered}
+        ordered += [(row, fused[row]) for row in dict.fromkeys(best_sentences)
+                    if row not in chosen]
         if not ordered:
             return [], vectors
         rows = np.array([row for row, _ in ordered])

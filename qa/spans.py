@@ -17,7 +17,7 @@ _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
                 r"a quarter|a half|several|dozens|hundreds|thousands|millions|billions)")
 _SCALE = (r"(?:\s?%|\s?(?:percent|per cent|thousand|million|billion|trillion|crore|lakh|bn)"
           r"\b)?")
-_UNIT = (r"(?:\s?(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|km|kilometers?|"
+_UNIT = (r"(?:[\s-]?(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|km|kilometers?|"
          r"kilometres?|miles?|meters?|metres?|feet|acres?|hectares?|tons?|tonnes?|kg|people|"
          r"workers|students|employees|years?|months?|days?|hours?|minutes?|degrees?)\b)?")
 NUMBER = re.compile(
@@ -69,6 +69,24 @@ def name_spans(sentence: str) -> list[tuple[int, int]]:
         if words and end > start:
             spans.append((start, end))
     return spans
+
+
+_MONEY = re.compile(r"[$¥€£₹]|\b(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|"
+                    r"million|billion|trillion|crore|lakh)\b", re.IGNORECASE)
+_SHARE = re.compile(r"%|\b(?:percent|per cent|half|third|thirds|quarter|quarters|fifth)\b",
+                    re.IGNORECASE)
+_DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies))"
+                       r"\b", re.IGNORECASE)
+_UNIT_CHECKS = {"money": _MONEY, "share": _SHARE, "duration": _DURATION}
+_LONE_ONE = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
+
+
+def fits_unit(span_text: str, unit: str) -> bool:
+    """Does a number span measure what the question asks (money, share, duration)?"""
+    if _LONE_ONE.match(span_text.strip()):
+        return False  # "One is the …" is a pronoun, not a count
+    check = _UNIT_CHECKS.get(unit)
+    return check is None or bool(check.search(span_text))
 
 
 FINDERS = {"number": number_spans, "date": date_spans, "name": name_spans}

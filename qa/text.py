@@ -54,9 +54,22 @@ def normalise_word(word: str) -> str:
     return word.replace(",", "")
 
 
+# A people's adjective means its country for matching ("Indian state" ~ "India").
+DEMONYMS = {
+    "indian": "india", "indians": "india", "japanese": "japan", "chinese": "china",
+    "taiwanese": "taiwan", "korean": "korea", "koreans": "korea", "american": "america",
+    "americans": "america", "british": "britain", "french": "france", "german": "germany",
+    "russian": "russia", "european": "europe", "australian": "australia",
+    "canadian": "canada", "italian": "italy", "spanish": "spain", "mexican": "mexico",
+    "brazilian": "brazil", "african": "africa", "asian": "asia", "norman": "normandy",
+    "english": "england", "dutch": "netherlands", "swiss": "switzerland",
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(normalise_word(word))
+    word = normalise_word(word)
+    return _STEMMER.stemWord(DEMONYMS.get(word, word))
 
 
 def tokenize(text: str) -> list[Token]:

@@ -1,0 +1,140 @@
+"""`qa eval FOLDER`: SQuAD-style evaluation, each article its own corpus and temporary index.
+
+A folder of article folders (each with `corpus/` and `questions.jsonl`) is scored per article
+and overall with the project's metrics plus the official SQuAD 2.0 metrics on `short_answer`:
+exact match and token F1 after SQuAD's normalisation (lower case, no punctuation or articles),
+best over the gold answers, an abstention counting as the empty answer.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import string
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.config import Settings
+from qa.embedding import Embedder
+from qa.evaluation import judge, read_eval_file
+from qa.types import Answer
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD's normalisation: lower case, drop punctuation, articles and extra spaces."""
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def f1_score(prediction: str, gold: str) -> float:
+    pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    if not pred or not ref:
+        return float(pred == ref)
+    common = collections.Counter(pred) & collections.Counter(ref)
+    same = sum(common.values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred), same / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def squad_scores(prediction: str, golds: list[str]) -> tuple[float, float]:
+    """(exact, f1) best over the gold answers; no gold answers means unanswerable."""
+    golds = [g for g in golds if normalize_answer(g)] or [""]
+    exact = max(float(normalize_answer(prediction) == normalize_answer(g)) for g in golds)
+    return exact, max(f1_score(prediction, g) for g in golds)
+
+
+@dataclass
+class ArticleResult:
+    name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def is_folder_of_articles(path: Path) -> bool:
+    return path.is_dir() and any(
+        (p / "questions.jsonl").is_file() and (p / "corpus").is_dir() for p in path.iterdir())
+
+
+def article_folders(path: Path) -> list[Path]:
+    if (path / "questions.jsonl").is_file():
+        return [path]
+    return sorted(p for p in path.iterdir()
+                  if (p / "questions.jsonl").is_file() and (p / "corpus").is_dir())
+
+
+def evaluate_article(folder: Path, embedder: Embedder, limit: int | None = None,
+                     progress: Callable[[str], None] | None = None) -> ArticleResult:
+    """Index one article in a temporary folder and score its questions."""
+    from qa.pipeline import Pipeline
+
+    items = read_eval_file(folder / "questions.jsonl")[:limit]
+    result = ArticleResult(folder.name)
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
+        settings = Settings(corpus_dir=folder / "corpus", index_dir=Path(tmp))
+        pipeline = Pipeline.load(settings, embedder=embedder)
+        for item in items:
+            answer = pipeline.ask(item["question"], history=item.get("history") or [])
+            result.rows.append(_row(item, answer))
+    if progress:
+        progress(folder.name)
+    return result
+
+
+def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
+    golds = item.get("answers") or []
+    outcome = judge(item, answer.to_dict())
+    prediction = "" if answer.abstained else (answer.short_answer or "")
+    exact, f1 = squad_scores(prediction, golds)
+    quotes = " ".join(c.quote for c in answer.citations)
+    in_quote = any(g and g in quotes for g in golds)
+    best = answer.debug.get("best_quote", "")
+    return {"id": item["id"], "answerable": bool(golds), "abstained": answer.abstained,
+            "answer_ok": outcome.answer_ok, "citation_ok": outcome.citation_ok,
+            "exact": exact, "f1": f1, "sentence_ok": in_quote or any(
+                g and g in best for g in golds), "latency_ms": answer.latency_ms}
+
+
+def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    has = [r for r in rows if r["answerable"]]
+    nothing = [r for r in rows if not r["answerable"]]
+    answered = [r for r in has if not r["abstained"]]
+    return {
+        "n": len(rows),
+        "answer": mean([r["answer_ok"] for r in rows]),
+        "sentence": mean([r["sentence_ok"] for r in has]),
+        "citation": mean([r["citation_ok"] for r in answered]),
+        "abstain": mean([r["abstained"] for r in nothing]),
+        "false_abstain": mean([r["abstained"] for r in has]),
+        "EM": 100 * mean([r["exact"] for r in rows]),
+        "F1": 100 * mean([r["f1"] for r in rows]),
+        "HasAns_F1": 100 * mean([r["f1"] for r in has]),
+        "NoAns_F1": 100 * mean([r["f1"] for r in nothing]),
+    }
+
+
+def format_squad_table(results: list[ArticleResult]) -> str:
+    header = (f"{'article':<26}{'n':>5}{'answer':>8}{'sent':>7}{'cite':>7}{'abst':>7}"
+              f"{'f-abst':>8}{'EM':>7}{'F1':>7}{'HasF1':>7}{'NoF1':>7}")
+    lines = [header, "-" * len(header)]
+    everything = []
+    for result in results + [ArticleResult("overall")]:
+        rows = result.rows if result.name != "overall" else everything
+        m = summarise_rows(rows)
+        lines.append(f"{result.name[:25]:<26}{m['n']:>5}{_p(m['answer']):>8}{_p(m['sentence']):>7}"
+                     f"{_p(m['citation']):>7}{_p(m['abstain']):>7}{_p(m['false_abstain']):>8}"
+                     f"{m['EM']:>7.1f}{m['F1']:>7.1f}{m['HasAns_F1']:>7.1f}{m['NoAns_F1']:>7.1f}")
+        everything.extend(result.rows)
+    return "\n".join(lines)
+
+
+def _p(value: float) -> str:
+    return "–" if value != value else f"{100 * value:.0f}%"

@@ -196,7 +196,8 @@ class Answerer:
             return f"the best passage holds no {info.unit or info.answer_type} for the question"
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
-                return f"the question's terms are not in the passage ({best.paragraph_coverage:.2f})"
+                coverage = best.paragraph_coverage
+                return f"the question's terms are not in the passage ({coverage:.2f})"
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 return f"the sentence covers too little ({best.sentence_coverage:.2f})"
         return None

@@ -181,7 +181,7 @@ def _assign_roles(blocks: list[_Block]) -> list[str]:
 
 
 def _title(blocks: list[_Block], roles: list[str], doc_id: str) -> str:
-    for block, role in zip(blocks, roles, strict=True):
+    for block in blocks:
         if block.markdown_heading:
             return block.text
     if roles and roles[0] == "heading":

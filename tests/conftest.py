@@ -1,0 +1,73 @@
+"""Shared fixtures: a deterministic fake embedder for fast tests, the real pipeline once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "corpus" / "india-japan-semiconductors.txt"
+
+
+class FakeEmbedder:
+    """Hashed bag of words and character trigrams: same text, same vector; no model."""
+
+    id = "fake-hash-embedder"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_encoded = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, dtype=np.float32)
+        words = re.findall(r"\w+", text.lower())
+        grams = words + [w[i:i + 3] for w in words for i in range(max(1, len(w) - 2))]
+        for gram in grams:
+            digest = hashlib.md5(gram.encode()).digest()
+            vector[digest[0] % self.dim] += 1.0 if digest[1] % 2 else -1.0
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm else vector
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encode_passages(texts)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def article_settings(tmp_path: Path) -> Settings:
+    """A corpus folder holding a copy of the article, and an empty index folder."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The real MiniLM pipeline over the article, built once in a temporary index."""
+    from qa.pipeline import Pipeline
+
+    tmp = tmp_path_factory.mktemp("real")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(ARTICLE, corpus / ARTICLE.name)
+    return Pipeline.load(Settings(corpus_dir=corpus, index_dir=tmp / "index"))

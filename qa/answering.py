@@ -173,6 +173,8 @@ class Answerer:
                            follow_up: bool) -> str | None:
         """Why the best evidence does not answer this question, or None when it does."""
         question_stems = {t.stem for t in info.terms}
+        if not info.terms and not follow_up:
+            return "the question has no words to look up"
         for term in info.terms:
             if not self._checkable_entity(term):
                 continue

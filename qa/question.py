@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from qa.errors import InputError
 from qa.text import STOPWORDS, is_content, stem, tokenize
 
+MAX_WORD_CHARS = 40  # longer "words" are noise (a pasted hash, "xxxx…"), not terms
 IDF_POWER = 1.5  # > 1 lets the rare words of a question decide, as they do for a reader
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
@@ -132,7 +133,7 @@ class QuestionAnalyser:
         terms: list[Term] = []
         corrected = question
         for i, token in enumerate(tokens):
-            if not is_content(token.norm):
+            if not is_content(token.norm) or len(token.norm) > MAX_WORD_CHARS:
                 continue
             norm = self.repair(token.norm)
             if norm != token.norm:

@@ -12,6 +12,7 @@ import os
 import sys
 
 from qa import Pipeline, QAError, Settings
+from qa.cli import quiet_libraries
 from qa.ui import build_app, launch_options
 
 DEFAULT_HOST = "127.0.0.1"
@@ -35,6 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    quiet_libraries()
     try:
         pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index))
     except QAError as error:

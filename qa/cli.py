@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="qa: %(message)s")
-    _quiet_libraries()
+    quiet_libraries()
     settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index)
     try:
         if args.command == "build":
@@ -181,7 +181,8 @@ def _eval_articles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quiet_libraries() -> None:
+def quiet_libraries() -> None:
+    """Silence model-loading progress bars and library chatter; our own messages remain."""
     for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:

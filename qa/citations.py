@@ -43,7 +43,8 @@ class CitationList:
         text = paragraph.text
         assert text[quote.start:quote.end] == quote.text
         self._citations.append(Citation(n, paragraph.doc, paragraph.number, paragraph.anchor,
-                                        text, quote.text, quote.start, quote.end))
+                                        text, quote.text, quote.start, quote.end,
+                                        page=paragraph.page))
         return n
 
     @property

@@ -4,6 +4,7 @@
     qa ask "QUESTION" [--json] [--doc DOC]
     qa ask --batch IN.jsonl --out OUT.jsonl
     qa eval FILE.jsonl [--verbose]
+    qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.library)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
 """
 
@@ -52,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path, help="questions in the eval JSONL format")
     evaluate.add_argument("--details", type=Path, help="write per-question results (JSONL)")
     evaluate.add_argument("--limit", type=int, help="SQuAD folders: questions per article")
+
+    add = commands.add_parser("add", parents=[common], help="add documents and index them")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                     help=".txt, .md, .html or .pdf files")
+    add.add_argument("--replace", action="store_true",
+                     help="replace a different document that has the same name")
+    remove = commands.add_parser("remove", parents=[common], help="remove a document")
+    remove.add_argument("name", help="document id or file name (see qa list)")
+    commands.add_parser("list", parents=[common], help="list the indexed documents")
     return parser
 
 
@@ -67,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(settings, args)
         if args.command == "ask":
             return _ask(settings, args, parser)
+        if args.command in ("add", "remove", "list"):
+            return _library(settings, args)
         return _eval(settings, args)
     except QAError as error:
         print(f"qa: error: {error}", file=sys.stderr)
@@ -97,6 +109,23 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _library(settings: Settings, args: argparse.Namespace) -> int:
+    from qa import library
+
+    if args.command == "list":
+        print(library.listing(settings).format())
+        return 0
+    from qa.embedding import MiniLMEmbedder  # the model loads only if something is embedded
+
+    if args.command == "add":
+        report = library.add(settings, MiniLMEmbedder(), args.paths, replace=args.replace,
+                             bars=True)
+    else:
+        report = library.remove(settings, MiniLMEmbedder(), args.name)
+    print(report.summary())
+    return 0
+
+
 def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.batch and args.question:
         parser.error("give either a question or --batch, not both")
@@ -122,7 +151,7 @@ def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.Argument
     else:
         from qa.render_text import render_answer
 
-        print(render_answer(answer))
+        print(render_answer(answer, pipeline.documents))
     return 0
 
 
@@ -183,7 +212,7 @@ def _eval_articles(args: argparse.Namespace) -> int:
 
 def quiet_libraries() -> None:
     """Silence model-loading progress bars and library chatter; our own messages remain."""
-    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx"):
+    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "pypdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
         import transformers.utils.logging as tlog

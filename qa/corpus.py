@@ -1,8 +1,9 @@
 """Documents on disk → paragraphs with stable anchors, roles and sections.
 
-Reads `.txt` and `.md`. A paragraph is a block separated by blank lines; inside a block, lines
-that are each a whole paragraph (the usual one-paragraph-per-line export) stay separate, while
-hard-wrapped lines are joined. Paragraph numbers count the non-empty paragraphs of a document
+Reads `.txt` and `.md`; `.html` and `.pdf` are turned into blocks by `qa.formats` first. A
+paragraph is a block separated by blank lines; inside a block, lines that are each a whole
+paragraph (the usual one-paragraph-per-line export) stay separate, while hard-wrapped lines
+are joined. Paragraph numbers count the non-empty paragraphs of a document
 from 1, so an anchor like `india-japan-semiconductors#p7` is the same on every rebuild.
 This module does not embed or index anything.
 """
@@ -21,8 +22,8 @@ from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # per file, any format; the README states it
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,3}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -37,6 +38,8 @@ class _Block:
     text: str
     markdown_heading: bool = False
     list_item: bool = False
+    role: str = ""  # set by a format reader that knows it (an HTML <h2>); else inferred
+    page: int | None = None
 
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
@@ -70,6 +73,17 @@ def load_document(path: Path) -> Document:
             f"{path.name}: too large ({size / 1e6:.1f} MB; the limit is "
             f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB)."
         )
+    if size == 0:
+        raise DocumentError(f"{path.name}: empty document (no text).")
+    if path.suffix.lower() in (".html", ".htm", ".pdf"):
+        from qa import formats
+
+        extracted = formats.read(path)
+        blocks = [_Block(b.text, role=b.role, page=b.page) for b in extracted.blocks]
+        document = document_from_blocks(blocks, doc_id_for(path), path.name, extracted.title)
+        if not document.paragraphs:
+            raise DocumentError(f"{path.name}: empty document (no text).")
+        return document
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -92,7 +106,12 @@ def doc_id_for(path: Path) -> str:
 
 def parse_document(raw: str, doc_id: str, path: str = "", markdown: bool = False) -> Document:
     """Turn raw text into a Document with numbered paragraphs, roles and sections."""
-    blocks = list(_blocks(raw, markdown))
+    return document_from_blocks(list(_blocks(raw, markdown)), doc_id, path)
+
+
+def document_from_blocks(blocks: list[_Block], doc_id: str, path: str = "",
+                         title: str = "") -> Document:
+    """Number the blocks from 1, give them roles and sections; `title` wins when given."""
     roles = _assign_roles(blocks)
     paragraphs: list[Paragraph] = []
     section = ""
@@ -102,9 +121,9 @@ def parse_document(raw: str, doc_id: str, path: str = "", markdown: bool = False
         paragraphs.append(Paragraph(
             doc=doc_id, number=number, text=block.text, role=role,
             section=section if role in ("body", "list_item") else "",
-            sentences=split_sentences(block.text),
+            sentences=split_sentences(block.text), page=block.page,
         ))
-    title = _title(blocks, roles, doc_id)
+    title = title or _title(blocks, roles, doc_id)
     return Document(doc=doc_id, title=title, path=path, paragraphs=tuple(paragraphs))
 
 
@@ -162,7 +181,9 @@ def _assign_roles(blocks: list[_Block]) -> list[str]:
         text = block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         previous = roles[-1] if roles else ""
-        if block.markdown_heading:
+        if block.role:
+            role = block.role
+        elif block.markdown_heading:
             role = "heading"
         elif block.list_item:
             role = "list_item"

@@ -50,6 +50,7 @@ class BuildReport:
     reused: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    paragraphs_embedded: int = 0  # of `paragraphs`; `embedded` also counts sentences and words
 
 
 @dataclass
@@ -107,6 +108,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
         paragraphs = [p for d in documents for p in d.paragraphs]
         sentences = [s.text for p in paragraphs for s in p.sentences]
         cache = _previous_vectors(index_dir, embedder)
+        previous_documents = _previous_documents(index_dir)
+        built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         para_vectors, reused_p = _embed_cached(
             [passage_text(p) for p in paragraphs], embedder, cache, progress, "paragraphs")
         sent_vectors, reused_s = _embed_cached(sentences, embedder, cache, progress, "sentences")
@@ -118,9 +121,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
             "embedder": {"id": embedder.id, "dim": embedder.dim},
             "corpus_hash": corpus_hash(corpus_dir),
             "corpus_dir": str(corpus_dir),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "documents": [{"doc": d.doc, "title": d.title, "path": d.path,
-                           "paragraphs": len(d.paragraphs)} for d in documents],
+            "built_at": built_at,
+            "documents": [_document_entry(d, previous_documents, built_at) for d in documents],
             "counts": {"paragraphs": len(paragraphs), "sentences": len(sentences),
                        "words": len(words)},
             "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
@@ -135,7 +137,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
     total = len(paragraphs) + len(sentences) + len(words)
     reused = reused_p + reused_s + reused_w
     return BuildReport(len(documents), len(paragraphs), len(sentences), total - reused, reused,
-                       time.perf_counter() - started, warnings)
+                       time.perf_counter() - started, warnings,
+                       paragraphs_embedded=len(paragraphs) - reused_p)
 
 
 def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
@@ -220,6 +223,28 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
     return cache
 
 
+def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
+    """The live manifest's document entries by id (empty when there is no readable one)."""
+    generation = store.current_generation(index_dir)
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        return {entry["doc"]: entry for entry in manifest["documents"]}
+    except Exception:  # no index yet, or a damaged one: every document counts as new
+        return {}
+
+
+def _document_entry(document: Document, previous: dict[str, dict[str, Any]],
+                    built_at: str) -> dict[str, Any]:
+    """A manifest row; `indexed_at` stays that of the last build that saw this content."""
+    content = text_key(json.dumps(_document_json(document), ensure_ascii=False))
+    before = previous.get(document.doc, {})
+    indexed_at = before.get("indexed_at") if before.get("content") == content else None
+    return {"doc": document.doc, "title": document.title, "path": document.path,
+            "paragraphs": len(document.paragraphs),
+            "pages": max((p.page or 0 for p in document.paragraphs), default=0) or None,
+            "content": content, "indexed_at": indexed_at or built_at}
+
+
 def _embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
                   progress: bool, label: str) -> tuple[np.ndarray, int]:
     keys = [text_key(t) for t in texts]
@@ -244,7 +269,8 @@ def _document_json(document: Document) -> dict[str, Any]:
         "doc": document.doc, "title": document.title, "path": document.path,
         "paragraphs": [{"number": p.number, "text": p.text, "role": p.role,
                         "section": p.section,
-                        "sentences": [[s.start, s.end] for s in p.sentences]}
+                        "sentences": [[s.start, s.end] for s in p.sentences],
+                        **({"page": p.page} if p.page is not None else {})}
                        for p in document.paragraphs],
     }
 
@@ -255,5 +281,5 @@ def _document_from_json(data: dict[str, Any]) -> Document:
         text = p["text"]
         sentences = tuple(Sentence(a, b, text[a:b]) for a, b in p["sentences"])
         paragraphs.append(Paragraph(data["doc"], p["number"], text, p["role"], p["section"],
-                                    sentences))
+                                    sentences, page=p.get("page")))
     return Document(data["doc"], data["title"], data["path"], tuple(paragraphs))

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
-from qa.types import Answer
+from qa.types import Answer, Document
 
 
-def render_answer(answer: Answer) -> str:
+def render_answer(answer: Answer, documents: Sequence[Document] = ()) -> str:
+    """`documents` (the pipeline's) lets each citation name its document's title and file."""
+    by_id = {d.doc: d for d in documents}
     lines = [answer.answer.replace("**", ""), ""]
     for citation in answer.citations:
-        lines.append(f"[{citation.n}] {citation.anchor} (paragraph {citation.paragraph})")
+        where = f"paragraph {citation.paragraph}"
+        if citation.page is not None:
+            where = f"page {citation.page}, {where}"
+        document = by_id.get(citation.doc)
+        if document is not None:
+            where += f" of “{document.title}”, {document.path}"
+        lines.append(f"[{citation.n}] {citation.anchor} ({where})")
         quote = textwrap.fill(citation.quote, width=88, initial_indent="    “",
                               subsequent_indent="     ")
         lines.append(quote + "”")

@@ -30,6 +30,7 @@ class Paragraph:
     role: str = "body"
     section: str = ""
     sentences: tuple[Sentence, ...] = ()
+    page: int | None = None  # PDF page (from 1); None for text, Markdown and HTML
 
     @property
     def anchor(self) -> str:
@@ -58,9 +59,13 @@ class Citation:
     quote: str
     start: int
     end: int
+    page: int | None = None  # PDF page of the paragraph; the JSON has "page" only when set
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if data["page"] is None:
+            del data["page"]
+        return data
 
 
 @dataclass(frozen=True)

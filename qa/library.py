@@ -1,0 +1,279 @@
+"""Your own documents: add, remove and list the corpus files, keeping the index current.
+
+    add(settings, embedder, [path, …], replace=False)  → AddReport
+    remove(settings, embedder, "name")                 → RemoveReport
+    listing(settings)                                  → Listing (no model needed)
+
+Every file is checked before anything changes: it must parse (`qa.corpus.load_document`: type,
+size, encoding, emptiness, PDF password) and its name must be free. It is then copied into the
+corpus folder under a safe name — the slug of its stem plus its suffix (`../My Report.PDF` →
+`my-report.pdf`), so no path from the user ever reaches the corpus folder — and the index is
+rebuilt incrementally (`qa.index.build_index` embeds only paragraphs whose text is new). If the
+build fails, the corpus files are put back as they were, and the previous index generation
+stays live. This module does not parse formats (`qa.formats`) or serve anything (`qa.live`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from qa import store
+from qa.config import Settings
+from qa.corpus import SUPPORTED_SUFFIXES, doc_id_for, load_document
+from qa.embedding import Embedder
+from qa.errors import DocumentError, InputError
+from qa.index import BuildReport, build_index, corpus_hash
+
+MAX_NAME_CHARS = 80
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Added:
+    """One file of an `add`: where it went and what happened to it."""
+
+    source: str
+    name: str  # the file name in the corpus folder
+    doc: str
+    paragraphs: int
+    status: str  # "added", "replaced" or "unchanged"
+
+
+@dataclass
+class AddReport:
+    files: list[Added]
+    build: BuildReport | None  # None when nothing changed and the index was already current
+
+    @property
+    def embedded(self) -> int:
+        return self.build.paragraphs_embedded if self.build else 0
+
+    def summary(self) -> str:
+        lines = [f"{f.status} {f.source} → {f.name} (document {f.doc}, {f.paragraphs} "
+                 f"paragraphs)" for f in self.files]
+        lines.append(_embedding_line(self.build))
+        return "\n".join(lines)
+
+
+@dataclass
+class RemoveReport:
+    name: str
+    doc: str
+    build: BuildReport
+
+    def summary(self) -> str:
+        return (f"removed {self.name} (document {self.doc}); the index now holds "
+                f"{self.build.documents} document(s), {self.build.paragraphs} paragraphs; "
+                f"nothing was embedded again")
+
+
+@dataclass
+class Entry:
+    doc: str
+    title: str
+    path: str
+    paragraphs: int
+    pages: int | None
+    indexed_at: str
+
+
+@dataclass
+class Listing:
+    entries: list[Entry]
+    built_at: str = ""
+    not_indexed: list[str] = field(default_factory=list)  # corpus files the index lacks
+    stale: bool = False  # the corpus changed since the last build
+
+    def format(self) -> str:
+        if not self.entries and not self.not_indexed:
+            return "No documents indexed yet: add one with  qa add FILE"
+        rows = [("document", "paragraphs", "pages", "indexed", "file", "title")]
+        rows += [(e.doc, str(e.paragraphs), str(e.pages or ""), e.indexed_at.replace("T", " ")
+                  [:16], e.path, e.title) for e in self.entries]
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)),
+                            row[5]]).rstrip() for row in rows]
+        if self.not_indexed:
+            lines.append(f"not indexed yet: {', '.join(self.not_indexed)} (run qa build)")
+        elif self.stale:
+            lines.append("The corpus changed since the index was built: run qa build")
+        return "\n".join(lines)
+
+
+def safe_name(path: Path) -> str:
+    """The corpus file name for `path`: an ASCII slug of its stem and its lower-case suffix."""
+    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:MAX_NAME_CHARS].strip("-")
+    return f"{slug or 'document'}{path.suffix.lower()}"
+
+
+def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool = False,
+        progress: Progress | None = None, bars: bool = False) -> AddReport:
+    """Copy `paths` into the corpus (checked first, all or nothing) and index what is new.
+
+    `progress(fraction, message)` hears of each step; `bars` shows tqdm bars while embedding.
+    """
+    if not paths:
+        raise InputError("Give at least one file to add.")
+    step = progress or (lambda fraction, message: None)
+    corpus = settings.corpus_dir
+    corpus.mkdir(parents=True, exist_ok=True)
+    with _library_lock(settings):
+        plan: list[tuple[Path, Path, list[Path], Added]] = []
+        for number, source in enumerate(paths):
+            step(0.1 * number / len(paths), f"Reading {source.name}")
+            plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan]))
+        changed = [item for item in plan if item[3].status != "unchanged"]
+        if not changed and _index_is_current(settings, embedder):
+            return AddReport([item[3] for item in plan], None)
+        step(0.15, "Indexing")
+        with _restorable([path for _, target, others, _ in changed
+                          for path in (target, *others)]):
+            for source, target, others, _ in changed:
+                for other in others:
+                    other.unlink()
+                _write_atomic(target, source.read_bytes())
+            report = build_index(corpus, settings.index_dir, embedder, progress=bars)
+        step(1.0, "Indexed")
+        return AddReport([item[3] for item in plan], report)
+
+
+def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
+    """Delete one document (by id or file name) from the corpus and re-index without it."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+        raise InputError(f"{name!r} is not a document name; give an id or file name from "
+                         "qa list.")
+    corpus = settings.corpus_dir
+    with _library_lock(settings):
+        files = _corpus_files(corpus)
+        found = [p for p in files if name in (p.name, doc_id_for(p))]
+        if not found:
+            known = ", ".join(p.name for p in files) or "none"
+            raise InputError(f"No document {name!r} in {corpus} (documents: {known}).")
+        if len(found) > 1:
+            raise InputError(f"{name!r} names {len(found)} files "
+                             f"({', '.join(p.name for p in found)}); give the file name.")
+        target = found[0]
+        if len(files) == 1:
+            raise InputError(f"{target.name} is the only document; add another before "
+                             "removing it.")
+        with _restorable([target]):
+            target.unlink()
+            report = build_index(corpus, settings.index_dir, embedder)
+        return RemoveReport(target.name, doc_id_for(target), report)
+
+
+def listing(settings: Settings) -> Listing:
+    """The indexed documents from the live manifest, and corpus files it does not cover."""
+    manifest: dict = {}
+    generation = store.current_generation(settings.index_dir)
+    if generation is not None:
+        try:
+            manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+    built_at = str(manifest.get("built_at", ""))
+    entries = [Entry(d["doc"], d.get("title", ""), d.get("path", ""), d.get("paragraphs", 0),
+                     d.get("pages"), d.get("indexed_at") or built_at)
+               for d in manifest.get("documents", [])]
+    indexed = {e.path for e in entries}
+    files = _corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []
+    stale = bool(manifest) and manifest.get("corpus_hash") != corpus_hash(settings.corpus_dir)
+    return Listing(entries, built_at, [p.name for p in files if p.name not in indexed], stale)
+
+
+def _plan_add(corpus: Path, source: Path, replace: bool,
+              planned: list[Path]) -> tuple[Path, Path, list[Path], Added]:
+    if not source.is_file():
+        raise InputError(f"{source}: no such file.")
+    document = load_document(source)  # raises DocumentError naming the file
+    target = corpus / safe_name(source)
+    if target in planned:
+        raise InputError(f"{source.name}: another file of this command is also named "
+                         f"{target.name}.")
+    same_id = [p for p in _corpus_files(corpus) if doc_id_for(p) == doc_id_for(target)]
+    others = [p for p in same_id if p.name != target.name]
+    existing = target if target in same_id else None
+    data = source.read_bytes()
+    if existing is not None and not others and existing.read_bytes() == data:
+        status = "unchanged"
+    elif (existing is not None or others) and not replace:
+        taken = (existing or others[0]).name
+        raise DocumentError(f"{source.name}: the corpus already holds a different document "
+                            f"named {taken}; add it with --replace to replace that one, or "
+                            "rename the file.")
+    else:
+        status = "replaced" if existing is not None or others else "added"
+    return source, target, others, Added(str(source), target.name, doc_id_for(target),
+                                         len(document.paragraphs), status)
+
+
+def _corpus_files(corpus: Path) -> list[Path]:
+    if not corpus.is_dir():
+        return []
+    return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def _index_is_current(settings: Settings, embedder: Embedder) -> bool:
+    generation = store.current_generation(settings.index_dir)
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        return (manifest["embedder"] == {"id": embedder.id, "dim": embedder.dim}
+                and manifest["corpus_hash"] == corpus_hash(settings.corpus_dir))
+    except Exception:  # no index, or one that cannot be read: it will be built
+        return False
+
+
+def _embedding_line(build: BuildReport | None) -> str:
+    if build is None or build.embedded == 0:
+        return "Nothing new to embed: the index already holds every paragraph."
+    reused = build.paragraphs - build.paragraphs_embedded
+    return (f"Embedded {build.paragraphs_embedded} new paragraph(s) of {build.paragraphs} "
+            f"({reused} reused) and {build.embedded - build.paragraphs_embedded} new sentences "
+            f"and words, in {build.seconds:.1f} s; {build.documents} document(s) indexed.")
+
+
+@contextmanager
+def _library_lock(settings: Settings) -> Iterator[None]:
+    """One corpus change at a time (the index build has its own lock inside)."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / ".library.lock"))
+    try:
+        lock.acquire(timeout=600)
+    except Timeout as error:
+        raise InputError("Another add or remove is running; try again when it ends.") from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _restorable(paths: list[Path]) -> Iterator[None]:
+    """Put these files back as they were if the block fails (the index keeps its generation)."""
+    saved = {path: path.read_bytes() if path.is_file() else None for path in paths}
+    try:
+        yield
+    except BaseException:
+        for path, data in saved.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                _write_atomic(path, data)
+        raise
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)

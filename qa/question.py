@@ -22,8 +22,10 @@ from qa.text import STOPWORDS, is_content, stem, tokenize
 MAX_WORD_CHARS = 40  # longer "words" are noise (a pasted hash, "xxxx…"), not terms
 IDF_POWER = 1.5  # > 1 lets the rare words of a question decide, as they do for a reader
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Terminal escapes: CSI (colours, cursor), OSC (window title … up to BEL or ESC \), the rest.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+# Also lone surrogates (undecodable argv bytes, JSON "\ud800"): the tokenizer rejects them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 NUMBER_Q = re.compile(
     r"\bhow (?:many|much|large|big|long|far|old|high|often|fast)\b|"

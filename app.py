@@ -13,7 +13,6 @@ import sys
 
 from qa import Pipeline, QAError, Settings
 from qa.cli import quiet_libraries
-from qa.ui import build_app, launch_options
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -26,7 +25,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the document Q&A chat in the browser.")
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST),
                         help=f"interface to listen on (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int,  # argparse also converts (and checks) the default
+    parser.add_argument("--port", type=_port,  # argparse also converts (and checks) the default
                         default=os.environ.get("GRADIO_SERVER_PORT", str(DEFAULT_PORT)),
                         help=f"port (default $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
     parser.add_argument("--corpus", default=None, help="corpus folder (default corpus/)")
@@ -34,8 +33,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"invalid port {value!r} (from --port or GRADIO_SERVER_PORT): use 1-65535")
+    return port
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Gradio reads GRADIO_SERVER_PORT with int() when imported: give it the checked value.
+    os.environ["GRADIO_SERVER_PORT"] = str(args.port)
+    from qa.ui import build_app, launch_options
+
     quiet_libraries()
     try:
         pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index))
@@ -43,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     app = build_app(pipeline).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
-    app.launch(server_name=args.host, server_port=args.port, **launch_options())
+    try:
+        app.launch(server_name=args.host, server_port=args.port, **launch_options())
+    except OSError as error:  # port taken, unknown host, no permission
+        print(f"error: cannot serve on {args.host}:{args.port} ({error})", file=sys.stderr)
+        return 1
     return 0
 
 

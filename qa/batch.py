@@ -8,11 +8,14 @@ object ({"id", "error"}) and the batch goes on.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 from qa.errors import QAError
 from qa.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
 
 
 def answer_line(pipeline: Pipeline, line: str, number: int) -> dict[str, Any]:
@@ -28,6 +31,10 @@ def answer_line(pipeline: Pipeline, line: str, number: int) -> dict[str, Any]:
                               doc=item.get("doc"))
     except QAError as error:
         return {"id": ident, "question": item.get("question"), "error": str(error)}
+    except Exception as error:  # a bug must not cost the answers of the other lines
+        log.debug("line %d failed", number, exc_info=True)
+        return {"id": ident, "question": item.get("question"),
+                "error": f"internal error ({type(error).__name__}: {error})"[:300]}
     return {"id": ident, **answer.to_dict()}
 
 

@@ -212,6 +212,8 @@ def _eval_articles(args: argparse.Namespace) -> int:
 
 def quiet_libraries() -> None:
     """Silence model-loading progress bars and library chatter; our own messages remain."""
+    import bm25s  # noqa: F401 - it sets its logger to DEBUG when imported; import it first
+
     for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "pypdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -22,6 +23,9 @@ from qa.retrieval import Retriever
 from qa.types import Answer, Document
 
 log = logging.getLogger(__name__)
+
+MAX_HISTORY_TURN_CHARS = 10_000  # a pasted megabyte in the history is cut, not tokenized
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class Pipeline:
@@ -93,5 +97,10 @@ def _check_history(history: object) -> list[list[str]]:
         if (not isinstance(turn, list | tuple) or len(turn) != 2
                 or not all(isinstance(t, str) or t is None for t in turn)):
             raise InputError("history must be a list of [user, assistant] pairs of strings.")
-        turns.append([turn[0] or "", turn[1] or ""])
+        turns.append([_history_text(turn[0]), _history_text(turn[1])])
     return turns[-10:]
+
+
+def _history_text(text: str | None) -> str:
+    """A turn as plain text: no lone surrogates (the tokenizer rejects them), bounded length."""
+    return _SURROGATES.sub(" ", (text or "")[:MAX_HISTORY_TURN_CHARS])

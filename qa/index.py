@@ -32,6 +32,7 @@ from qa.types import Document, Paragraph, Sentence
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
 PARSER_VERSION = 1
 
 
@@ -144,7 +145,20 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
 def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
                check_corpus: bool = True) -> LoadedIndex:
     """Load the live generation; raise StaleIndex or IndexCorruptError when it cannot serve."""
-    generation = store.current_generation(index_dir)
+    for _ in range(LOAD_ATTEMPTS):
+        generation = store.current_generation(index_dir)
+        try:
+            return _load_generation(generation, corpus_dir, index_dir, embedder, check_corpus)
+        except IndexCorruptError:
+            # A build that published meanwhile removes the generation being read: read the new.
+            if store.current_generation(index_dir) == generation:
+                raise
+    return _load_generation(store.current_generation(index_dir), corpus_dir, index_dir,
+                            embedder, check_corpus)
+
+
+def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
+                     embedder: Embedder, check_corpus: bool) -> LoadedIndex:
     if generation is None:
         raise StaleIndex(f"No index in {index_dir} yet.")
     try:

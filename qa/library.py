@@ -209,8 +209,8 @@ def _plan_add(corpus: Path, source: Path, replace: bool,
     elif (existing is not None or others) and not replace:
         taken = (existing or others[0]).name
         raise DocumentError(f"{source.name}: the corpus already holds a different document "
-                            f"named {taken}; add it with --replace to replace that one, or "
-                            "rename the file.")
+                            f"named {taken}; replace it (qa add --replace, or tick Replace in "
+                            "the app) or rename the file.")
     else:
         status = "replaced" if existing is not None or others else "added"
     return source, target, others, Added(str(source), target.name, doc_id_for(target),

@@ -4,10 +4,13 @@
     app.launch(**launch_options(), server_name="127.0.0.1", server_port=7860)
 
 Layout: the chat (answers with [n] markers, their cited paragraphs, a copy button) beside an
-article pane holding every document; `static/ui.js` makes a click on a citation scroll the pane
-to the paragraph and highlight the quote, without a round trip to the server. Each browser tab
-keeps its own conversation in a `gr.State`. The named endpoint `/ask` returns the JSON of
-`Answer.to_dict()`. HTML is produced by `qa.ui_render`; this module only wires events.
+article pane holding every document; `static/ui.js` makes a click on a citation switch the pane
+to the cited document, scroll to the paragraph and highlight the quote, without a round trip to
+the server. A selector limits questions to one document; an upload button adds a file through
+`qa.live.LivePipeline` (`qa.library` checks, copies and indexes it) and the new document is
+askable as soon as it is indexed. Each browser tab keeps its own conversation in a `gr.State`.
+The named endpoint `/ask` (question, history, doc) returns the JSON of `Answer.to_dict()`. HTML
+is produced by `qa.ui_render`; this module only wires events.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import gradio as gr
 
 from qa import ui_render as render
 from qa.config import Settings
+from qa.corpus import MAX_DOCUMENT_BYTES
 from qa.errors import QAError
 from qa.types import Answer, Document
 
@@ -31,6 +35,8 @@ EXAMPLES = (
     "How much does Japan plan to invest in India?",
     "Which companies are building an OSAT facility in Gujarat?",
 )
+ALL_DOCUMENTS = "*"  # the selector's value for "All documents"; document ids never hold "*"
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".pdf"]
 STREAM_STEPS = 12  # the answer is revealed in about this many chunks
 STREAM_DELAY_S = 0.03
 
@@ -57,22 +63,49 @@ class Turn:
 
 
 def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.Blocks:
-    """The chat app around a loaded pipeline (models and index are not touched here)."""
+    """The chat app around a loaded pipeline (models and index are not touched here).
+
+    A real `Pipeline` is wrapped in a `LivePipeline`, so uploads can add documents; a stand-in
+    without `add` gets no upload button.
+    """
+    from qa.live import LivePipeline
+    from qa.pipeline import Pipeline
+
+    if isinstance(pipeline, Pipeline):
+        pipeline = LivePipeline(pipeline)
+    live = pipeline if isinstance(pipeline, LivePipeline) else None
     max_chars = pipeline.settings.max_question_chars
 
-    def chat(question: str, turns: list[Turn]) -> Iterator[tuple[str, list, list[Turn]]]:
-        yield from respond(pipeline, question, turns)
+    def chat(question: str, turns: list[Turn],
+             doc: str = ALL_DOCUMENTS) -> Iterator[tuple[str, list, list[Turn]]]:
+        yield from respond(pipeline, question, turns, doc=_only(doc))
 
-    def ask(question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
-        """Answer a question from the documents; history is [[user, assistant], ...]."""
+    def ask(question: str, history: list[list[str]] | None = None,
+            doc: str | None = None) -> dict[str, Any]:
+        """Answer a question from the documents; history is [[user, assistant], ...]; doc, a
+        document id, limits the search to that document."""
         try:
-            return pipeline.ask(question, history=history or None).to_dict()
+            return pipeline.ask(question, history=history or None, doc=_only(doc)).to_dict()
         except QAError as error:
             raise gr.Error(str(error)) from error
 
+    def add_document(file: str | None, replace: bool,
+                     progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+        if not file or live is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            report = live.add([Path(file)], replace=bool(replace),
+                              progress=lambda fraction, message: progress(fraction, desc=message))
+        except (QAError, OSError) as error:
+            return render.render_notice(str(error), error=True), gr.skip(), gr.skip(), gr.skip()
+        documents = live.documents
+        return (render.render_notice(_added_message(report)), render.render_header(documents),
+                render.render_article(documents, shown=report.files[0].doc),
+                gr.Dropdown(choices=_document_choices(documents)))
+
     with gr.Blocks(title="Ask the article", analytics_enabled=False) as app:
         turns = gr.State([])
-        gr.HTML(render.render_header(pipeline.documents))
+        header = gr.HTML(render.render_header(pipeline.documents))
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chatbot = gr.Chatbot(
@@ -84,6 +117,18 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
                     elem_id="qa-question", show_label=False, max_length=max_chars, lines=1,
                     placeholder="Ask a question and press Enter", submit_btn="Ask",
                     autofocus=True)
+                with gr.Row(elem_classes="qa-library", equal_height=True):
+                    doc_select = gr.Dropdown(
+                        _document_choices(pipeline.documents), value=ALL_DOCUMENTS,
+                        label="Search in", elem_id="qa-doc", scale=3, min_width=200,
+                        interactive=True)
+                    if live is not None:
+                        upload = gr.UploadButton("Add a document", file_types=UPLOAD_TYPES,
+                                                 size="sm", elem_id="qa-upload", scale=1,
+                                                 min_width=140)
+                        replace = gr.Checkbox(False, label="Replace a document of the same name",
+                                              elem_id="qa-replace", scale=1, min_width=140)
+                upload_status = gr.HTML("", elem_id="qa-upload-status")
                 with gr.Row(elem_classes="qa-examples"):
                     example_buttons = [gr.Button(text, size="sm", variant="secondary",
                                                  elem_classes="qa-example")
@@ -96,10 +141,18 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
                                        show_label=False, buttons=["copy", "download"],
                                        elem_id="qa-markdown")
             with gr.Column(scale=2, min_width=320):
-                gr.HTML(render.render_article(pipeline.documents), elem_id="qa-article")
+                article = gr.HTML(render.render_article(pipeline.documents),
+                                  elem_id="qa-article")
 
-        chat_io = {"inputs": [question, turns], "outputs": [question, chatbot, turns],
+        chat_io = {"inputs": [question, turns, doc_select], "outputs": [question, chatbot, turns],
                    "api_visibility": "private"}
+        doc_select.change(None, doc_select, None, api_visibility="private", queue=False,
+                          js="(doc) => { if (window.qaShowDoc) window.qaShowDoc(doc); }")
+        if live is not None:
+            upload.upload(add_document, [upload, replace],
+                          [upload_status, header, article, doc_select],
+                          api_visibility="private", show_progress_on=[upload_status],
+                          concurrency_limit=1)
         question.submit(chat, **chat_io)
         for button in example_buttons:
             button.click(lambda text: text, button, question, api_visibility="private",
@@ -128,39 +181,46 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "pwa": False,
         "mcp_server": False,
+        # Uploads far past the document limit are refused before they fill the disk; those
+        # just past it still reach qa.library and get its message naming the limit.
+        "max_file_size": 2 * MAX_DOCUMENT_BYTES,
     }
 
 
-def respond(pipeline: AskPipeline, question: str,
-             turns: list[Turn]) -> Iterator[tuple[str, list, list[Turn]]]:
+def respond(pipeline: AskPipeline, question: str, turns: list[Turn],
+            doc: str | None = None) -> Iterator[tuple[str, list, list[Turn]]]:
     """Show the question at once, then reveal the answer in chunks, then its sources."""
     if not question or not question.strip():
-        yield question, messages(turns), turns
+        yield question, messages(turns, documents=pipeline.documents), turns
         return
     pending = [*turns, Turn(question)]
-    yield "", messages(pending, render.render_pending()), turns
+    documents = pipeline.documents
+    yield "", messages(pending, render.render_pending(), documents), turns
     history = [[t.question, t.answer.answer] for t in turns if t.answer is not None]
     try:
-        answer = pipeline.ask(question, history=history)
+        answer = pipeline.ask(question, history=history, doc=doc)
     except QAError as error:
         done = [*turns, Turn(question, error=str(error))]
-        yield "", messages(done), done
+        yield "", messages(done, documents=documents), done
         return
     if not answer.abstained:
         for prefix in _prefixes(answer.answer, STREAM_STEPS):
-            yield "", messages(pending, render.render_answer(answer, partial=prefix)), turns
+            partial = render.render_answer(answer, partial=prefix)
+            yield "", messages(pending, partial, documents), turns
             time.sleep(STREAM_DELAY_S)
     done = [*turns, Turn(question, answer)]
-    yield "", messages(done), done
+    yield "", messages(done, documents=documents), done
 
 
-def messages(turns: Sequence[Turn], live: str | None = None) -> list[dict[str, str]]:
-    """Chat messages for the turns; `live` is the content of the last, unfinished answer."""
+def messages(turns: Sequence[Turn], live: str | None = None,
+             documents: Sequence[Document] = ()) -> list[dict[str, str]]:
+    """Chat messages for the turns; `live` is the content of the last, unfinished answer;
+    `documents` let each source name its document."""
     chat: list[dict[str, str]] = []
     for i, turn in enumerate(turns):
         chat.append({"role": "user", "content": render.render_question(turn.question)})
         if turn.answer is not None:
-            content = render.render_answer(turn.answer)
+            content = render.render_answer(turn.answer, documents=documents)
         elif turn.error is not None:
             content = render.render_error(turn.error)
         elif live is not None and i == len(turns) - 1:
@@ -169,6 +229,26 @@ def messages(turns: Sequence[Turn], live: str | None = None) -> list[dict[str, s
             continue
         chat.append({"role": "assistant", "content": content})
     return chat
+
+
+def _only(doc: str | None) -> str | None:
+    """The document a question is limited to: None for "All documents" (or nothing)."""
+    return None if not doc or doc == ALL_DOCUMENTS else doc
+
+
+def _document_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
+    return [("All documents", ALL_DOCUMENTS)] + [
+        (f"{d.title} ({d.path})", d.doc) for d in documents]
+
+
+def _added_message(report: Any) -> str:
+    added = report.files[0]
+    if report.build is None or report.build.paragraphs_embedded == 0:
+        return f"{added.name} is indexed ({added.paragraphs} paragraphs): nothing new to embed."
+    build = report.build
+    reused = build.paragraphs - build.paragraphs_embedded
+    return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs, "
+            f"{build.paragraphs_embedded} embedded, {reused} reused. Ask about it now.")
 
 
 def _prefixes(text: str, steps: int) -> Iterator[str]:

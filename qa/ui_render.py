@@ -52,10 +52,12 @@ def render_error(message: str) -> str:
     return f'<div class="qa-answer qa-error" role="alert">{_text(message)}</div>'
 
 
-def render_answer(answer: Answer, partial: str | None = None) -> str:
+def render_answer(answer: Answer, partial: str | None = None,
+                  documents: Sequence[Document] = ()) -> str:
     """An answer with clickable [n] markers, then its sources and a copy button.
 
-    With `partial` (a prefix of `answer.answer`, while streaming) only the text is shown.
+    With `partial` (a prefix of `answer.answer`, while streaming) only the text is shown;
+    `documents` lets each source name its document's title and file.
     """
     text = answer.answer if partial is None else _close_bold(partial)
     body = _answer_body(text, answer.citations)
@@ -67,37 +69,56 @@ def render_answer(answer: Answer, partial: str | None = None) -> str:
     markdown = "&#10;".join(escape(answer_markdown(answer)).splitlines())
     tools = ('<div class="qa-tools"><button type="button" class="qa-copy">'
              'Copy as Markdown</button></div>')
-    return (f'<div class="qa-answer">{body}{render_sources(answer.citations)}{tools}'
+    sources = render_sources(answer.citations, documents)
+    return (f'<div class="qa-answer">{body}{sources}{tools}'
             f'<pre class="qa-md">{markdown}</pre></div>')
 
 
-def render_sources(citations: Sequence[Citation]) -> str:
-    """The cited paragraphs under an answer, the quoted words in `<mark>`."""
+def render_sources(citations: Sequence[Citation], documents: Sequence[Document] = ()) -> str:
+    """The cited paragraphs under an answer, the quoted words in `<mark>`; each names its
+    document (title and file, and the page of a PDF) when `documents` holds it."""
     if not citations:
         return ""
+    by_id = {d.doc: d for d in documents}
     items = []
     for c in citations:
         before, quoted, after = _split(c)
         items.append(
             f'<li><a class="qa-source" href="{cite_href(c)}" title="Show in the article">'
             f'<span class="qa-source-head"><span class="qa-n">{c.n}</span>'
-            f'<span class="qa-anchor">{_text(c.anchor)}</span></span>'
+            f'<span class="qa-anchor">{_text(c.anchor)}</span>'
+            f'{_source_document(c, by_id.get(c.doc))}</span>'
             f'<span class="qa-source-text">{_text(before)}<mark>{_text(quoted)}</mark>'
             f'{_text(after)}</span></a></li>')
     return f'<ol class="qa-sources">{"".join(items)}</ol>'
 
 
-def render_article(documents: Iterable[Document]) -> str:
-    """Every document in full: section headings, and one element per paragraph anchor."""
+def render_article(documents: Iterable[Document], shown: str | None = None) -> str:
+    """Every document in full: section headings, and one element per paragraph anchor.
+
+    With several documents only one is visible (`shown`, else the first); `static/ui.js`
+    switches to the cited one.
+    """
+    documents = list(documents)
+    visible = shown if any(d.doc == shown for d in documents) else (
+        documents[0].doc if documents else None)
     parts = ['<div class="qa-article">']
     for document in documents:
-        parts.append(f'<article class="qa-doc" data-doc="{_text(document.doc)}">'
+        hidden = "" if document.doc == visible else " hidden"
+        parts.append(f'<article class="qa-doc" data-doc="{_text(document.doc)}"{hidden}>'
                      f'<h2 class="qa-doc-title">{_text(document.title)}</h2>'
                      f'<p class="qa-doc-file">{_text(document.path)}</p>')
         parts.extend(_paragraph(p) for p in document.paragraphs)
         parts.append("</article>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def render_notice(message: str, error: bool = False) -> str:
+    """A one-line status under the upload button (added, nothing new, refused)."""
+    kind = "qa-notice qa-error" if error else "qa-notice"
+    role = "alert" if error else "status"
+    return f'<div class="{kind}" role="{role}">{_text(message)}</div>'
 
 
 def answer_markdown(answer: Answer, label: str = "") -> str:
@@ -108,7 +129,8 @@ def answer_markdown(answer: Answer, label: str = "") -> str:
     text = _MARKER.sub(lambda m: f"[^{label}{m.group(1)}]", answer.answer)
     if answer.abstained:
         return f"> {text}"
-    notes = [f"[^{label}{c.n}]: “{c.quote}” — {c.anchor}" for c in answer.citations]
+    notes = [f"[^{label}{c.n}]: “{c.quote}” — {c.anchor}"
+             + (f" (page {c.page})" if c.page is not None else "") for c in answer.citations]
     return "\n\n".join([text, "\n".join(notes)]) if notes else text
 
 
@@ -132,6 +154,14 @@ def _answer_body(text: str, citations: Sequence[Citation]) -> str:
     html = _BOLD.sub(r"<strong>\1</strong>", "<br>".join(escape(text).splitlines()))
     html = _MARKER.sub(marker, html)
     return f'<div class="qa-text">{html}</div>'
+
+
+def _source_document(c: Citation, document: Document | None) -> str:
+    page = f", page {c.page}" if c.page is not None else ""
+    if document is None:
+        return f'<span class="qa-source-doc">{page[2:]}</span>' if page else ""
+    return (f'<span class="qa-source-doc"><cite>{_text(document.title)}</cite> · '
+            f'{_text(document.path)}{page}</span>')
 
 
 def _paragraph(p: Paragraph) -> str:

@@ -212,3 +212,49 @@ def test_phone_width_stacks_the_panes_and_still_reveals_the_source(session: Sess
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     answer.locator("a.qa-cite").first.click()
     expect(page.locator("#qa-article mark.qa-hit")).to_be_in_viewport()
+
+
+def test_upload_makes_a_document_askable_and_citations_switch_the_pane(session: Session,
+                                                                      tmp_path: Path) -> None:
+    page = session.open_chat()
+    mine = tmp_path / "Allotment Diary.md"
+    mine.write_text("# Allotment diary\n\nWe sowed the broad beans in the north bed on "
+                    "14 October, two weeks later than last year.\n", encoding="utf-8")
+    page.locator("#qa-upload-input, #qa-upload input[type=file], input[type=file]").first \
+        .set_input_files(str(mine))
+    status = page.locator("#qa-upload-status .qa-notice")
+    expect(status).to_contain_text("Ask about it now", timeout=ANSWER_TIMEOUT_MS)
+    expect(status).to_contain_text("allotment-diary.md")
+
+    answer = ask(page, "When did we sow the broad beans?")
+    expect(answer.locator(".qa-text")).to_contain_text("14 October")
+    source = answer.locator("a.qa-source").first
+    expect(source.locator(".qa-source-doc")).to_contain_text("Allotment diary")
+    expect(source.locator(".qa-source-doc")).to_contain_text("allotment-diary.md")
+    source.click()
+    shown = page.locator("#qa-article .qa-doc:not([hidden])")
+    expect(shown).to_have_count(1)
+    expect(shown).to_have_attribute("data-doc", "allotment-diary")
+    expect(page.locator("#qa-article .qa-para.qa-active")).to_have_attribute(
+        "data-anchor", "allotment-diary#p2")
+
+    article = ask(page, "What did the tour of TEL Miyagi showcase?")
+    article.locator("a.qa-cite").first.click()
+    expect(shown).to_have_attribute("data-doc", "india-japan-semiconductors")
+
+    page.locator("#qa-doc input").click()
+    page.get_by_role("option", name="Allotment diary (allotment-diary.md)").click()
+    only = ask(page, "What did the tour of TEL Miyagi showcase?")
+    anchors = only.locator("a.qa-source .qa-anchor").all_inner_texts()
+    assert all(a.startswith("allotment-diary#") for a in anchors), anchors
+    assert session.outside == []
+
+
+def test_upload_of_a_bad_file_says_why(session: Session, tmp_path: Path) -> None:
+    page = session.open_chat()
+    bad = tmp_path / "empty.md"
+    bad.write_bytes(b"")
+    page.locator("#qa-upload-input, #qa-upload input[type=file], input[type=file]").first \
+        .set_input_files(str(bad))
+    expect(page.locator("#qa-upload-status .qa-error")).to_contain_text(
+        "empty.md: empty document", timeout=ANSWER_TIMEOUT_MS)

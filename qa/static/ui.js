@@ -2,6 +2,8 @@
 // A link to "#qa:<doc>:<paragraph>:<start>:<end>" (a citation marker or a source entry)
 // scrolls the article pane to that paragraph and wraps the quoted words in <mark>.
 // "Copy as Markdown" copies the hidden <pre class="qa-md"> of its own answer.
+// With several documents the pane shows one at a time: a citation switches it to the cited
+// document, and window.qaShowDoc(doc) (the "Search in" selector) to the chosen one.
 (function () {
   "use strict";
   if (window.__qaUiInstalled) return;
@@ -46,11 +48,26 @@
     }
   }
 
+  function showDoc(doc) {
+    var docs = document.querySelectorAll("#qa-article .qa-doc");
+    var target = null;
+    docs.forEach(function (article) { if (article.dataset.doc === doc) target = article; });
+    if (!target) return null; // "All documents", or unknown: keep the one shown
+    docs.forEach(function (article) { article.hidden = article !== target; });
+    return target;
+  }
+  window.qaShowDoc = function (doc) {
+    var shown = showDoc(doc);
+    var pane = shown && shown.closest(".qa-article");
+    if (pane) pane.scrollTop = 0;
+  };
+
   function showSource(link) {
     var parts = link.getAttribute("href").slice(4).split(":");
     var anchor = decodeURIComponent(parts[0]) + "#p" + parts[1];
     var para = document.querySelector('.qa-para[data-anchor="' + CSS.escape(anchor) + '"]');
     if (!para) return;
+    showDoc(decodeURIComponent(parts[0]));
     clearHighlight();
     para.classList.add("qa-active");
     var quote = link.classList.contains("qa-cite") ? link.getAttribute("title") : null;

@@ -300,3 +300,42 @@ def test_missing_source_and_duplicate_targets(indexed: Settings, fake_embedder: 
     with pytest.raises(InputError, match="also named notes.md"):
         library.add(indexed, fake_embedder, [write(tmp_path / "a", "notes.md", NOTES),
                                              write(tmp_path / "b", "Notes.md", NOTES)])
+
+
+def test_live_pipeline_swaps_in_the_new_index_after_an_add(indexed: Settings,
+                                                           fake_embedder: FakeEmbedder,
+                                                           tmp_path: Path) -> None:
+    from qa.live import LivePipeline
+
+    live = LivePipeline(Pipeline.load(indexed, embedder=fake_embedder))
+    before = live.current
+    report = live.add([write(tmp_path, "notes.md", NOTES)])
+    assert report.files[0].status == "added" and live.current is not before
+    assert [d.doc for d in live.documents] == ["india-japan-semiconductors", "notes"]
+    answer = live.ask("When were the tomato seedlings planted?", doc="notes")
+    assert answer.citations[0].doc == "notes"
+    old = before.ask("How much does Japan plan to invest in India over the next decade?")
+    assert old.citations, "the old pipeline still answers"
+
+    swapped = live.current
+    assert live.add([tmp_path / "notes.md"]).build is None and live.current is swapped
+    with pytest.raises(DocumentError, match="empty.md"):
+        live.add([write(tmp_path, "empty.md", "")])
+    assert live.current is swapped, "a refused add keeps serving the same pipeline"
+
+
+def test_sources_name_their_document_and_the_pane_shows_one_document() -> None:
+    from qa.types import Citation, Document, Paragraph
+    from qa.ui_render import render_article, render_sources
+
+    text = "The project costs 91,000 crore rupees."
+    cited = Citation(1, "fab", 4, "fab#p4", text, text, 0, len(text), page=2)
+    fab = Document("fab", "Fab <Report>", "fab.pdf", (Paragraph("fab", 4, text, page=2),))
+    other = Document("notes", "Notes", "notes.md", (Paragraph("notes", 1, "Hello."),))
+    html = render_sources([cited], [other, fab])
+    assert '<cite>Fab &lt;Report&gt;</cite> · fab.pdf, page 2' in html
+    assert "page 2" in render_sources([cited])
+    pane = render_article([other, fab], shown="fab")
+    assert '<article class="qa-doc" data-doc="notes" hidden>' in pane
+    assert '<article class="qa-doc" data-doc="fab">' in pane
+    assert " hidden" not in render_article([other])

@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
-from qa.embedding import Embedder
+from qa.embedding import Embedder, known_words
 from qa.evidence import Matcher, find_aliases, find_initialisms
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
@@ -86,7 +86,7 @@ class Answerer:
         self.index = index
         self.embedder = embedder
         texts = [s.text for p in index.paragraphs for s in p.sentences]
-        self.analyser = QuestionAnalyser(texts, index.words)
+        self.analyser = QuestionAnalyser(texts, index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
                                find_aliases(p.text for p in index.paragraphs))
         self.initialisms = find_initialisms(p.text for p in index.paragraphs)
@@ -213,24 +213,32 @@ class Answerer:
     # -- composing ---------------------------------------------------------------------------
     def _compose(self, info: QuestionInfo, best: Candidate, candidates: list[Candidate],
                  hits: list[Hit], debug: dict[str, Any]) -> Draft:
-        chosen = [best]
+        spans = [_Span(best.paragraph, best.start, best.end)]
+        for other in candidates[1:]:
+            if other.score < RUNNER_UP_RATIO * best.score:
+                break
+            continues = (other.paragraph.anchor == best.paragraph.anchor
+                         and other.index == best.index + 1 and other.start < best.end)
+            if continues:  # "It leads in …" right after the best sentence carries it on
+                spans[0].end = max(spans[0].end, other.end)
+            elif info.wants_list and other.sentence_coverage >= MIN_PARAGRAPH_COVERAGE:
+                joined = next((span for span in spans if span.touches(other)), None)
+                if joined:
+                    joined.start, joined.end = (min(joined.start, other.start),
+                                                max(joined.end, other.end))
+                elif len(spans) < MAX_QUOTES:
+                    spans.append(_Span(other.paragraph, other.start, other.end))
         if info.wants_list:
-            for other in candidates[1:]:
-                if len(chosen) >= MAX_QUOTES or other.score < RUNNER_UP_RATIO * best.score:
-                    break
-                if other.sentence_coverage >= MIN_PARAGRAPH_COVERAGE and not any(
-                        _overlaps(other, c) for c in chosen):
-                    chosen.append(other)
+            _extend_through_enumeration(spans[0])
         citations = CitationList({h.paragraph.anchor for h in hits})
         short = _short_answer(best, info)
         parts = []
-        for candidate in chosen:
-            quote = Quote(candidate.paragraph, candidate.start, candidate.end)
-            n = citations.cite(quote)
-            parts.append(f"“{quote.text}” [{n}]")
+        for span in spans:
+            quote = Quote(span.paragraph, span.start, span.end)
+            parts.append(f"“{quote.text}” [{citations.cite(quote)}]")
         body = "\n\n".join(parts)
         answer = f"**{short}** — {body}" if short else body
-        debug["quotes"] = [_describe(c) for c in chosen]
+        debug["quotes"] = [f"{span.paragraph.anchor}:{span.start}-{span.end}" for span in spans]
         return Draft(answer, False, citations.citations, short, debug)
 
     def _abstain(self, reason: str, debug: dict[str, Any]) -> Draft:
@@ -264,8 +272,35 @@ def _short_answer(candidate: Candidate, info: QuestionInfo) -> str | None:
     return text[start:end]
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
-    return a.paragraph.anchor == b.paragraph.anchor and a.start < b.end and b.start < a.end
+_ENUMERATION = re.compile(r"^(?:one|another|the other|finally|first(?:ly)?|second(?:ly)?|"
+                         r"third(?:ly)?|lastly|next|also|additionally|in addition|moreover|"
+                         r"furthermore|other)\b", re.IGNORECASE)
+MAX_ENUMERATION = 5
+
+
+def _extend_through_enumeration(span: _Span) -> None:
+    """For a list question, carry the quote on through "These … One is … Another … Finally …"."""
+    following = [s for s in span.paragraph.sentences if s.start >= span.end]
+    for sentence in following[:MAX_ENUMERATION]:
+        if not (_ENUMERATION.match(sentence.text) or _LEANS_BACK.search(sentence.text)):
+            break
+        span.end = sentence.end
+
+
+@dataclass
+class _Span:
+    """A quote being assembled: a character range of one paragraph."""
+
+    paragraph: Paragraph
+    start: int
+    end: int
+
+    def touches(self, other: Candidate) -> bool:
+        """Same paragraph, and overlapping or directly adjacent."""
+        if self.paragraph.anchor != other.paragraph.anchor:
+            return False
+        gap = self.paragraph.text[min(self.end, other.end):max(self.start, other.start)]
+        return other.start <= self.end and self.start <= other.end or not gap.strip()
 
 
 def _describe(c: Candidate) -> dict[str, Any]:

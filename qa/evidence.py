@@ -32,6 +32,7 @@ class EvidenceWords:
     stems: frozenset[str]
     norms: tuple[str, ...]
     rows: np.ndarray
+    initialisms: frozenset[str] = frozenset()
 
 
 def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
@@ -70,7 +71,8 @@ class Matcher:
     def evidence(self, text: str) -> EvidenceWords:
         norms = tuple({t.norm for t in tokenize(text) if is_content(t.norm)})
         rows = np.array([self.word_rows[n] for n in norms if n in self.word_rows], dtype=np.int64)
-        return EvidenceWords(frozenset(stem(n) for n in norms), norms, rows)
+        return EvidenceWords(frozenset(stem(n) for n in norms), norms, rows,
+                             frozenset(find_initialisms([text])))
 
     def term_vectors(self, terms: tuple[Term, ...], encode) -> np.ndarray:  # noqa: ANN001
         """A vector per term: from the corpus table when known, else encoded now."""
@@ -95,6 +97,8 @@ class Matcher:
             return 0.9
         if term.norm.isdigit():
             return 0.0
+        if term.text.isupper() and len(term.norm) >= 2 and term.norm in evidence.initialisms:
+            return 0.9  # "PM" for "Prime Minister"
         if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):
             return 0.9
         if term.entity or not len(evidence.rows) or not vector.any():

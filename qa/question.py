@@ -102,7 +102,8 @@ def clean_question(question: object, max_chars: int) -> str:
 class QuestionAnalyser:
     """Turns question text into QuestionInfo, using the corpus vocabulary and frequencies."""
 
-    def __init__(self, sentence_texts: Iterable[str], vocabulary: Iterable[str]) -> None:
+    def __init__(self, sentence_texts: Iterable[str], vocabulary: Iterable[str],
+                 dictionary: frozenset[str] = frozenset()) -> None:
         doc_freq: Counter[str] = Counter()
         count = 0
         for text in sentence_texts:
@@ -112,6 +113,7 @@ class QuestionAnalyser:
         self.doc_freq = doc_freq
         self.vocabulary = sorted(set(vocabulary))
         self.known_norms = set(self.vocabulary)
+        self.dictionary = dictionary  # real English words: never repaired as typos
         self.max_idf = math.log(1 + self.sentence_count / 0.5)
 
     def idf(self, stem_: str) -> float:
@@ -123,7 +125,8 @@ class QuestionAnalyser:
 
     def repair(self, norm: str) -> str:
         """The closest corpus word for an unknown word (a typo), or the word itself."""
-        if norm in self.known_norms or len(norm) < 4 or not norm.isalpha():
+        if (norm in self.known_norms or norm in self.dictionary or len(norm) < 4
+                or not norm.isalpha()):
             return norm
         if self.in_corpus(stem(norm)):
             return norm
@@ -131,6 +134,7 @@ class QuestionAnalyser:
         return match[0] if match else norm
 
     def analyse(self, question: str) -> QuestionInfo:
+        question = repair_function_words(question, self.known_norms)
         tokens = tokenize(question)
         terms: list[Term] = []
         corrected = question
@@ -148,7 +152,7 @@ class QuestionAnalyser:
         for term in terms:
             unique.setdefault(term.stem, term)
         return QuestionInfo(
-            text=question, corrected=corrected, answer_type=answer_type(question),
+            text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
             unit=number_unit(question))
 
@@ -162,6 +166,29 @@ def number_unit(question: str) -> str:
     if SHARE_Q.search(question):
         return "share"
     return ""
+
+
+_FUNCTION_WORDS = ("what", "which", "where", "when", "who", "whom", "whose", "why", "how",
+                   "does", "did", "many", "much", "there", "their", "about", "with", "from",
+                   "were", "have", "that", "this", "these", "those", "into", "after", "before")
+
+
+def repair_function_words(question: str, known: set[str] | frozenset[str] = frozenset()) -> str:
+    """Fix a misspelt question word at the start ("wich", "wat"): it decides the answer type."""
+    seen = 0
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        word = match.group()
+        lower = word.lower()
+        if seen > 2 or lower in STOPWORDS or lower in known or len(lower) < 3:
+            return word
+        best = process.extractOne(lower, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=75)
+        if not best or len(best[0]) - len(lower) > 1:
+            return word
+        return best[0].capitalize() if word[0].isupper() else best[0]
+    return re.sub(r"[A-Za-z]+", fix, question)
 
 
 def answer_type(question: str) -> str:

@@ -86,8 +86,8 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
         document id, limits the search to that document."""
         try:
             return pipeline.ask(question, history=history or None, doc=_only(doc)).to_dict()
-        except QAError as error:
-            raise gr.Error(str(error)) from error
+        except QAError as error:  # the caller gets the message; the server log stays clean
+            raise gr.Error(str(error), print_exception=False) from error
 
     def add_document(file: str | None, replace: bool,
                      progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008

@@ -34,6 +34,7 @@ CONTEXT_CREDIT = 0.5       # a term found only in the sentence before counts hal
 LEAN_BACK_CREDIT = 0.9     # … nearly fully when the sentence refers back ("This reaffirmed")
 QUOTE_CONTEXT_GAIN = 0.15  # quote the sentence before when it adds this much coverage
 SHORT_PARAGRAPH_WORDS = 25
+W_HEAD = 0.15  # a name span that is the kind of thing asked for ("Which publication" ~ Magazine)
 # Abstention thresholds (see `_abstention_reason`).
 MIN_DENSE = 0.20
 MIN_PARAGRAPH_COVERAGE = 0.40
@@ -64,6 +65,7 @@ class Candidate:
     matches: list[float] = field(default_factory=list)
     paragraph_matches: list[float] = field(default_factory=list)
     score: float = 0.0
+    span_fit: list[float] = field(default_factory=list)  # typed span ~ the question's head noun
 
     @property
     def paragraph(self) -> Paragraph:
@@ -97,6 +99,8 @@ class Answerer:
                vectors: np.ndarray) -> Draft:
         info = self.analyser.analyse(question)
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
+        self._head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
+                             if info.head and info.answer_type == "name" else None)
         context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
         candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors)
         debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
@@ -150,9 +154,14 @@ class Answerer:
                 typed = [(a + sentence.start, b + sentence.start) for a, b in typed]
                 candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
                                       merged, p_matches)
+                if self._head_vector is not None:
+                    candidate.span_fit = [self.matcher.phrase_fit(paragraph.text[a:b],
+                                                                  self._head_vector)
+                                          for a, b in typed]
                 candidate.score = (W_DENSE * dense + W_SENTENCE * s_cov + W_PARAGRAPH * p_cov
                                    + W_TYPE * (bool(typed) if info.answer_type != "other" else 0)
-                                   + W_RANK / (1 + hit.rank))
+                                   + W_RANK / (1 + hit.rank)
+                                   + W_HEAD * max(candidate.span_fit, default=0.0))
                 candidates.append(candidate)
                 previous_matches, previous_dense = own, float(sv @ vector)
         candidates.sort(key=lambda c: -c.score)
@@ -268,7 +277,10 @@ def _short_answer(candidate: Candidate, info: QuestionInfo) -> str | None:
         middle = (span[0] + span[1]) / 2 - candidate.start
         return min(abs(middle - a) for a in anchors)
 
-    start, end = min(candidate.typed, key=distance)
+    fits = candidate.span_fit or [0.0] * len(candidate.typed)
+    ranked = sorted(zip(candidate.typed, fits, strict=True),
+                    key=lambda pair: (-round(pair[1], 1), distance(pair[0])))
+    start, end = ranked[0][0]
     return text[start:end]
 
 

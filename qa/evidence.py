@@ -22,7 +22,7 @@ SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
 SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
 
-_ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6}?)(?:[A-Z][\w&-]*\s+)*\(([A-Z][A-Za-z&]{1,7})\b")
+_ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6})\(([A-Z][A-Za-z&]{1,7})\b")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,20 @@ class Matcher:
         if unknown and dim:
             vectors[unknown] = encode([terms[i].norm for i in unknown])
         return vectors
+
+    def word_vector(self, word: str, encode) -> np.ndarray:  # noqa: ANN001
+        """The vector of one word: from the corpus table when known, else encoded now."""
+        if word in self.word_rows:
+            return self.word_vectors[self.word_rows[word]]
+        return encode([word])[0]
+
+    def phrase_fit(self, phrase: str, vector: np.ndarray) -> float:
+        """How well a phrase's words fit a word (0–1): "India's World Magazine" ~ publication."""
+        rows = [self.word_rows[t.norm] for t in tokenize(phrase) if t.norm in self.word_rows]
+        if not rows:
+            return 0.0
+        cosine = float(np.max(self.word_vectors[rows] @ vector))
+        return float(np.clip((cosine - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0, 1))
 
     def match(self, term: Term, vector: np.ndarray, evidence: EvidenceWords) -> float:
         """How well the evidence contains this one term, from 0 to 1."""

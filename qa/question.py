@@ -80,6 +80,7 @@ class QuestionInfo:
     terms: tuple[Term, ...]
     wants_list: bool
     unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
+    head: str = ""  # the noun a "which X" question asks for: "publication", "city"
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -154,7 +155,21 @@ class QuestionAnalyser:
         return QuestionInfo(
             text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
-            unit=number_unit(question))
+            unit=number_unit(question), head=head_noun(corrected))
+
+
+_HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",
+                   re.IGNORECASE)
+_NOT_HEADS = STOPWORDS | {"did", "does", "do", "is", "was", "are", "were", "has", "have", "can",
+                          "could", "will", "would", "should", "kind", "type", "sort", "name"}
+
+
+def head_noun(question: str) -> str:
+    """The noun after "which"/"what" ("Which publication …" → "publication"), or ""."""
+    match = _HEAD.search(question)
+    if not match or match.group(1).lower() in _NOT_HEADS:
+        return ""
+    return match.group(1).lower()
 
 
 def number_unit(question: str) -> str:

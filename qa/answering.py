@@ -24,7 +24,7 @@ from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, name_spans, typed_spans
-from qa.text import content_stems
+from qa.text import content_stems, tokenize
 from qa.types import Citation, Paragraph
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
@@ -34,6 +34,8 @@ CONTEXT_CREDIT = 0.5       # a term found only in the sentence before counts hal
 LEAN_BACK_CREDIT = 0.9     # … nearly fully when the sentence refers back ("This reaffirmed")
 QUOTE_CONTEXT_GAIN = 0.15  # quote the sentence before when it adds this much coverage
 SHORT_PARAGRAPH_WORDS = 25
+W_PROXIMITY = 0.0   # the question's words close together in the sentence
+PROXIMITY_WINDOW = 10
 W_HEAD = 0.15  # a name span that is the kind of thing asked for ("Which publication" ~ Magazine)
 # Abstention thresholds (see `_abstention_reason`).
 MIN_DENSE = 0.20
@@ -66,6 +68,7 @@ class Candidate:
     paragraph_matches: list[float] = field(default_factory=list)
     score: float = 0.0
     span_fit: list[float] = field(default_factory=list)  # typed span ~ the question's head noun
+    proximity: float = 0.0
 
     @property
     def paragraph(self) -> Paragraph:
@@ -121,6 +124,7 @@ class Answerer:
                     context_vector: np.ndarray | None,
                     term_vectors: np.ndarray) -> list[Candidate]:
         question_stems = {t.stem for t in info.terms}
+        entity_stems = {t.stem for t in info.terms if t.entity}
         terms, matcher = info.terms, self.matcher
         candidates: list[Candidate] = []
         for hit in hits:
@@ -146,14 +150,15 @@ class Answerer:
                     start = paragraph.sentences[j - 1].start
                     dense = max(dense, (dense + previous_dense) / 2)
                 typed = [span for span in typed_spans(sentence.text, info.answer_type)
-                         if not content_stems(sentence.text[span[0]:span[1]]) <= question_stems
-                         or not content_stems(sentence.text[span[0]:span[1]])]
-                if info.answer_type == "number":
+                         if _new_information(sentence.text[span[0]:span[1]], question_stems,
+                                             entity_stems, info.answer_type)]
+                if info.unit:
                     typed = [span for span in typed
                              if fits_unit(sentence.text[span[0]:span[1]], info.unit)]
                 typed = [(a + sentence.start, b + sentence.start) for a, b in typed]
                 candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
                                       merged, p_matches)
+                candidate.proximity = _proximity(terms, sentence.text)
                 if self._head_vector is not None:
                     candidate.span_fit = [self.matcher.phrase_fit(paragraph.text[a:b],
                                                                   self._head_vector)
@@ -161,7 +166,8 @@ class Answerer:
                 candidate.score = (W_DENSE * dense + W_SENTENCE * s_cov + W_PARAGRAPH * p_cov
                                    + W_TYPE * (bool(typed) if info.answer_type != "other" else 0)
                                    + W_RANK / (1 + hit.rank)
-                                   + W_HEAD * max(candidate.span_fit, default=0.0))
+                                   + W_HEAD * max(candidate.span_fit, default=0.0)
+                                   + W_PROXIMITY * candidate.proximity)
                 candidates.append(candidate)
                 previous_matches, previous_dense = own, float(sv @ vector)
         candidates.sort(key=lambda c: -c.score)
@@ -255,6 +261,29 @@ class Answerer:
         text = (f"The {self.subject} does not say. I found no passage that answers this "
                 f"question, so there is nothing to cite.")
         return Draft(text, True, (), None, debug)
+
+
+def _new_information(span: str, question: set[str], entities: set[str], kind: str) -> bool:
+    """A span can answer only if it adds something: not all question words, and a name is
+    not one the question itself names ("Who met Modi?" is not answered by "Narendra Modi")."""
+    stems = content_stems(span)
+    if stems and stems <= question:
+        return False
+    return not (kind == "name" and stems & entities)
+
+
+def _proximity(terms: tuple[Term, ...], sentence: str) -> float:
+    """Weighted share of the question's terms found together within a few words."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    weights = {t.stem: t.weight for t in terms}
+    hits = [(i, tok.stem) for i, tok in enumerate(tokenize(sentence)) if tok.stem in weights]
+    best = 0.0
+    for i, (position, _) in enumerate(hits):
+        inside = {stem_ for p, stem_ in hits[i:] if p - position < PROXIMITY_WINDOW}
+        best = max(best, sum(weights[s] for s in inside))
+    return best / total
 
 
 def _weighted(terms: tuple[Term, ...], matches: list[float]) -> float:

@@ -39,6 +39,7 @@ DATE_Q = re.compile(
     r"time ?frame|era)\b|\bsince when\b|\bby when\b|\bhow long ago\b",
     re.IGNORECASE)
 NAME_Q = re.compile(
+    r"\bwhat (?:is|was|are|were) (?:the )?names? of\b|\bname (?:the|a|an)\b|"
     r"^\s*(?:who|whom|whose|where)\b|\b(?:who|whom|whose|where) (?:is|was|are|were|did|does|do|"
     r"has|had|will)\b|"
     r"\b(?:which|what) (?:[\w-]+ )?(?:country|countries|company|companies|city|cities|state|states|region|"
@@ -155,7 +156,7 @@ class QuestionAnalyser:
         return QuestionInfo(
             text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
-            unit=number_unit(question), head=head_noun(corrected))
+            unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected))
 
 
 _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",
@@ -170,6 +171,21 @@ def head_noun(question: str) -> str:
     if not match or match.group(1).lower() in _NOT_HEADS:
         return ""
     return match.group(1).lower()
+
+
+PERSON_Q = re.compile(
+    r"\b(?:prime minister|president|chief executive|ceo|chairman|chairwoman|chairperson|founder|"
+    r"co-founder|author|writer|director|minister|leader|king|queen|emperor|governor|mayor|"
+    r"ambassador|spokesperson|spokesman|head of|person|man|woman|scientist|inventor|"
+    r"architect|composer|coach|captain|pope|bishop)\b", re.IGNORECASE)
+
+
+def person_unit(question: str) -> str:
+    """'person' when a name question asks for a person ("who is the CEO …")."""
+    if answer_type(question) != "name" or not PERSON_Q.search(question):
+        return ""
+    head = head_noun(question)
+    return "" if head and not PERSON_Q.search(head) else "person"
 
 
 def number_unit(question: str) -> str:

@@ -67,8 +67,18 @@ def name_spans(sentence: str) -> list[tuple[int, int]]:
             end -= 2
             text = text[:-2]
         if words and end > start:
-            spans.append((start, end))
+            spans.extend(_split_possessive(sentence, start, end))
     return spans
+
+
+def _split_possessive(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Taiwan's PSMC" names two things: the owner and the owned."""
+    parts, cursor = [], start
+    for match in re.finditer(r"['’]s\s+", sentence[start:end]):
+        parts.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    parts.append((cursor, end))
+    return [(a, b) for a, b in parts if b > a]
 
 
 _MONEY = re.compile(r"[$¥€£₹]|\b(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|"
@@ -83,10 +93,27 @@ _LONE_ONE = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
 
 def fits_unit(span_text: str, unit: str) -> bool:
     """Does a number span measure what the question asks (money, share, duration)?"""
+    if unit == "person":
+        return looks_like_person(span_text)
     if _LONE_ONE.match(span_text.strip()):
         return False  # "One is the …" is a pronoun, not a count
     check = _UNIT_CHECKS.get(unit)
     return check is None or bool(check.search(span_text))
+
+
+_NOT_PERSON = re.compile(
+    r"\b(?:summit|ministry|ltd|limited|inc|corp|corporation|company|group|electronics?|region|"
+    r"mission|magazine|university|institute|program|programme|partnership|dialogue|centre|"
+    r"center|council|agency|government|bank|association|party|prefecture|province|state|city|"
+    r"republic|kingdom|empire|india|japan|china|taiwan|tokyo|world|global|annual|national|"
+    r"international|semiconductor|technology|industry|committee|department|office|foundation)"
+    r"\b", re.IGNORECASE)
+
+
+def looks_like_person(span_text: str) -> bool:
+    """Two to four capitalised words and no organisation or place word: "Varuna Shankar"."""
+    words = span_text.split()
+    return 2 <= len(words) <= 4 and not _NOT_PERSON.search(span_text)
 
 
 FINDERS = {"number": number_spans, "date": date_spans, "name": name_spans}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -71,3 +75,34 @@ def real_pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     corpus.mkdir()
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
     return Pipeline.load(Settings(corpus_dir=corpus, index_dir=tmp / "index"))
+
+
+@dataclass
+class AppServer:
+    """`python app.py` running in a subprocess; `log` holds everything it printed."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+@pytest.fixture(scope="session")
+def app_server(real_pipeline: Any,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """app.py as a user starts it (queue, limits, 127.0.0.1), over the real pipeline's index."""
+    from scripts.load_test import start_app
+
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    settings = real_pipeline.settings
+    process, url = start_app(settings.corpus_dir, settings.index_dir, log)
+    try:
+        yield AppServer(url, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

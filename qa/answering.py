@@ -102,10 +102,11 @@ class Answerer:
                vectors: np.ndarray) -> Draft:
         info = self.analyser.analyse(question)
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
-        self._head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
-                             if info.head and info.answer_type == "name" else None)
+        head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
+                       if info.head and info.answer_type == "name" else None)
         context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
-        candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors)
+        candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors,
+                                      head_vector)
         debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
                                  "terms": [(t.norm, round(t.weight, 2), t.entity)
                                            for t in info.terms]}
@@ -121,8 +122,8 @@ class Answerer:
 
     # -- scoring -----------------------------------------------------------------------------
     def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
-                    context_vector: np.ndarray | None,
-                    term_vectors: np.ndarray) -> list[Candidate]:
+                    context_vector: np.ndarray | None, term_vectors: np.ndarray,
+                    head_vector: np.ndarray | None = None) -> list[Candidate]:
         question_stems = {t.stem for t in info.terms}
         entity_stems = {t.stem for t in info.terms if t.entity}
         terms, matcher = info.terms, self.matcher
@@ -159,9 +160,9 @@ class Answerer:
                 candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
                                       merged, p_matches)
                 candidate.proximity = _proximity(terms, sentence.text)
-                if self._head_vector is not None:
+                if head_vector is not None:
                     candidate.span_fit = [self.matcher.phrase_fit(paragraph.text[a:b],
-                                                                  self._head_vector)
+                                                                  head_vector)
                                           for a, b in typed]
                 candidate.score = (W_DENSE * dense + W_SENTENCE * s_cov + W_PARAGRAPH * p_cov
                                    + W_TYPE * (bool(typed) if info.answer_type != "other" else 0)

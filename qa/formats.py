@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,9 @@ def read(path: Path) -> Extracted:
 def read_html(path: Path) -> Extracted:
     from bs4 import BeautifulSoup, NavigableString, Tag
 
-    soup = BeautifulSoup(_decode_html(path), "html.parser")
+    with warnings.catch_warnings():  # e.g. "looks like XML": XHTML parses fine as HTML
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(_decode_html(path), "html.parser")
     title_tag = soup.find("title")
     page_title = _clean(title_tag.get_text(" ")) if title_tag else ""
     for tag in soup.find_all(True):

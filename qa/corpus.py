@@ -56,6 +56,9 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
         except DocumentError as error:
             warnings.append(str(error))
             log.warning("%s", error)
+        except OSError as error:  # unreadable (permissions, vanished mid-scan): skip it too
+            warnings.append(f"{path.name}: cannot be read ({error.strerror or error}).")
+            log.warning("%s", warnings[-1])
     if not documents:
         detail = f" ({'; '.join(warnings)})" if warnings else ""
         raise CorpusError(f"No usable document in {corpus_dir}{detail}.")

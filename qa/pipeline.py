@@ -47,7 +47,9 @@ class Pipeline:
         embedder = embedder or MiniLMEmbedder()
         index = load_or_build(settings.corpus_dir, settings.index_dir, embedder,
                               rebuild_corrupt=rebuild_corrupt)
-        return cls(settings, embedder, index)
+        pipeline = cls(settings, embedder, index)
+        embedder.encode_queries(["warm-up"])  # the model loads lazily: now, not in question 1
+        return pipeline
 
     @property
     def documents(self) -> list[Document]:

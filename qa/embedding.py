@@ -58,6 +58,10 @@ class MiniLMEmbedder:
         log.debug("loading embedder from %s", path)
         return MiniLM(path)
 
+    def warm_up(self) -> None:
+        """Load the model and run it once (the first run also sets up torch's kernels)."""
+        self.encode_queries(["warm-up"])
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, progress=False)
 

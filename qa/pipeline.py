@@ -48,7 +48,9 @@ class Pipeline:
         index = load_or_build(settings.corpus_dir, settings.index_dir, embedder,
                               rebuild_corrupt=rebuild_corrupt)
         pipeline = cls(settings, embedder, index)
-        embedder.encode_queries(["warm-up"])  # the model loads lazily: now, not in question 1
+        warm_up = getattr(embedder, "warm_up", None)  # a lazily loaded model loads now,
+        if warm_up is not None:                       # not in the first question
+            warm_up()
         return pipeline
 
     @property

@@ -56,6 +56,8 @@ def publish(index_dir: Path, generation: Path) -> None:
     for old in index_dir.glob("g-*"):
         if old.is_dir() and old.name != generation.name:
             shutil.rmtree(old, ignore_errors=True)
+    for litter in index_dir.glob(f".{CURRENT}.*.tmp"):  # from a build killed while publishing
+        litter.unlink(missing_ok=True)
 
 
 @contextmanager

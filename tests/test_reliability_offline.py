@@ -124,13 +124,10 @@ def test_the_package_sets_the_offline_switches_itself() -> None:
     assert result.stdout.split() == ["1", "1", "1", "False"], result.stderr
 
 
-def test_the_server_binds_loopback_by_default(app_server: AppServer, monkeypatch) -> None:
+def test_the_server_binds_loopback_by_default(app_server: AppServer,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
-    sys.path.insert(0, str(ROOT))
-    try:
-        import app
-    finally:
-        sys.path.remove(str(ROOT))
+    import app  # the repository root is on sys.path for tests/
     assert app.parse_args([]).host == "127.0.0.1"
     port = int(app_server.url.rstrip("/").rsplit(":", 1)[1])
     table = Path("/proc/net/tcp")

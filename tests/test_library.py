@@ -339,3 +339,13 @@ def test_sources_name_their_document_and_the_pane_shows_one_document() -> None:
     assert '<article class="qa-doc" data-doc="notes" hidden>' in pane
     assert '<article class="qa-doc" data-doc="fab">' in pane
     assert " hidden" not in render_article([other])
+
+
+def test_the_incremental_benchmark_embeds_only_the_added_document() -> None:
+    from benchmarks.incremental import run
+
+    rows = {label.split(" (")[0]: (paragraphs, texts)
+            for label, paragraphs, texts, _ in run(1000, 12, real=False)}
+    assert rows["full build"][0] == 1000
+    assert rows["add one document"] == (12, 36), "12 paragraphs + their 24 sentences"
+    assert rows["add the same file again"] == (0, 0) and rows["remove it"] == (0, 0)

@@ -126,7 +126,7 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] = EXAMPLES) -> gr.B
                         upload = gr.UploadButton("Add a document", file_types=UPLOAD_TYPES,
                                                  size="sm", elem_id="qa-upload", scale=1,
                                                  min_width=140)
-                        replace = gr.Checkbox(False, label="Replace a document of the same name",
+                        replace = gr.Checkbox(False, label="Replace same name",
                                               elem_id="qa-replace", scale=1, min_width=140)
                 upload_status = gr.HTML("", elem_id="qa-upload-status")
                 with gr.Row(elem_classes="qa-examples"):

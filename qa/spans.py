@@ -26,6 +26,7 @@ NUMBER = re.compile(
     r"|(?<!\w)" + _NUMBER_WORD + r"(?:[\s-]" + _NUMBER_WORD + r")*" + _SCALE + _UNIT + r"(?!\w)",
     re.IGNORECASE)
 DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+\d{4})?(?!\w)|"
     r"\b(?:(?:from|between)\s+)?(?:" + _MONTH + r"\s+\d{1,2},?\s+)?(?:" + _MONTH + r"\s+)?"
     r"(?:1[0-9]{3}|20[0-9]{2})s?(?:\s*(?:-|–|to|and|until|through)\s*(?:1[0-9]{3}|20[0-9]{2}))?"
     r"\b|\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\b|\b\d{1,2}(?:st|nd|rd|th)\s+centur(?:y|ies)"

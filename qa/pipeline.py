@@ -18,7 +18,7 @@ from qa.conversation import contextual_queries
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index
-from qa.question import clean_question
+from qa.question import clean_question, lookup_text
 from qa.retrieval import Retriever
 from qa.types import Answer, Document
 
@@ -66,10 +66,11 @@ class Pipeline:
         if doc is not None and doc not in {d.doc for d in self.index.documents}:
             known = ", ".join(d.doc for d in self.index.documents)
             raise InputError(f"Unknown document {doc!r}; indexed documents: {known}.")
-        queries = contextual_queries(text, history)
+        words = lookup_text(text)
+        queries = contextual_queries(words, history)
         with self._lock:  # torch on 2 cores gains nothing from parallel encodes
             hits, vectors = self.retriever.search(queries, k=self.settings.top_k, doc=doc)
-            answer = self.answerer.answer(text, queries, hits, vectors)
+            answer = self.answerer.answer(words, queries, hits, vectors)
         latency = (time.perf_counter() - started) * 1000
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, short_answer=answer.short_answer,

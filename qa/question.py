@@ -84,6 +84,14 @@ class QuestionInfo:
     head: str = ""  # the noun a "which X" question asks for: "publication", "city"
 
 
+def lookup_text(question: str) -> str:
+    """The words to look up: markup tags dropped ("<b>Who wrote it?</b>" → "Who wrote it?")."""
+    stripped = re.sub(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>", " ", question,
+                      flags=re.IGNORECASE | re.DOTALL)
+    stripped = re.sub(r"\s+", " ", re.sub(r"<[^<>]{1,200}>", " ", stripped)).strip()
+    return stripped if any(ch.isalnum() for ch in stripped) else question
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """The question as text to look up, or InputError with a message the user can act on."""
     if not isinstance(question, str):
@@ -177,7 +185,9 @@ PERSON_Q = re.compile(
     r"\b(?:prime minister|president|chief executive|ceo|chairman|chairwoman|chairperson|founder|"
     r"co-founder|author|writer|director|minister|leader|king|queen|emperor|governor|mayor|"
     r"ambassador|spokesperson|spokesman|head of|person|man|woman|scientist|inventor|"
-    r"architect|composer|coach|captain|pope|bishop)\b", re.IGNORECASE)
+    r"architect|composer|coach|captain|pope|bishop)\b|"
+    r"\bwho (?:wrote|authored|founded|invented|discovered|painted|composed|designed|directed|"
+    r"said|led|created|built|signed|visited|won)\b", re.IGNORECASE)
 
 
 def person_unit(question: str) -> str:

@@ -5,6 +5,7 @@
     qa ask --batch IN.jsonl --out OUT.jsonl
     qa eval FILE.jsonl [--verbose]
     qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.library)
+    qa bench [--quick]                                          (see benchmarks/run.py)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
 """
 
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", parents=[common], help="remove a document")
     remove.add_argument("name", help="document id or file name (see qa list)")
     commands.add_parser("list", parents=[common], help="list the indexed documents")
+    bench = commands.add_parser("bench", parents=[common],  # runs on a copy of the article
+                                help="measure speed on this machine (benchmarks/)")
+    bench.add_argument("--quick", action="store_true", help="skip the 1 M-vector tier")
+    bench.add_argument("--out", type=Path, help="folder for results.json and results.png")
     return parser
 
 
@@ -79,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args, parser)
         if args.command in ("add", "remove", "list"):
             return _library(settings, args)
+        if args.command == "bench":
+            return _bench(args)
         return _eval(settings, args)
     except QAError as error:
         print(f"qa: error: {error}", file=sys.stderr)
@@ -208,6 +215,17 @@ def _eval_articles(args: argparse.Namespace) -> int:
           f"article(s) in {time.perf_counter() - started:.0f} s")
     print(format_squad_table(results))
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from qa.config import PROJECT_ROOT
+
+    if not (PROJECT_ROOT / "benchmarks" / "run.py").is_file():
+        raise InputError("qa bench runs from a source checkout (benchmarks/run.py is missing).")
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from benchmarks.run import main as bench_main
+
+    return bench_main(["--quick"] * args.quick + (["--out", str(args.out)] if args.out else []))
 
 
 def quiet_libraries() -> None:

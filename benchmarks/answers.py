@@ -6,8 +6,9 @@ heading), each sentence, and each distinct content word of the corpus (for the s
 matching of `qa.evidence`). Paragraphs per second of the build therefore count all three,
 while "encode the paragraphs" alone would do about a third of the work: the fair ratio is raw
 encode time of the same texts, in the same calls, over build time. The paragraphs-only
-figure is reported beside it for context, and so is qa's own encoder (`qa.minilm`) on the
-same texts: that ratio is the build's overhead alone (parsing, hashing, FAISS, writing).
+figure is reported beside it for context, and so is qa's embedder (`qa.embedding`, which
+calls sentence-transformers with the build's thread settings) on the same texts: that ratio is
+the build's overhead alone (parsing, hashing, FAISS, writing).
 """
 
 from __future__ import annotations

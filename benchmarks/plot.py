@@ -64,7 +64,7 @@ def _build(ax: Any, f: dict[str, Any], t: dict[str, float]) -> None:
     if "build_paragraphs_per_s" not in f:
         ax.set_axis_off()
         return
-    names = ["qa build", "sentence-\ntransformers,\nsame texts", "qa.minilm,\nsame texts",
+    names = ["qa build", "sentence-\ntransformers,\nsame texts", "qa embedder,\nsame texts",
              "sentence-\ntransformers,\nparagraphs only"]
     only = f.get("raw_encode_paragraphs_only_s") or 0
     paragraphs = f["throughput_paragraphs"]

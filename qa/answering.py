@@ -321,10 +321,17 @@ MAX_ENUMERATION = 5
 
 
 def _extend_through_enumeration(span: _Span) -> None:
-    """For a list question, carry the quote on through "These … One is … Another … Finally …"."""
+    """For a list question, carry the quote on through "One is … Another is … Finally …",
+    also past one bridging sentence ("These efforts led to specific projects.")."""
     following = [s for s in span.paragraph.sentences if s.start >= span.end]
-    for sentence in following[:MAX_ENUMERATION]:
-        if not (_ENUMERATION.match(sentence.text) or _LEANS_BACK.search(sentence.text)):
+    items = [bool(_ENUMERATION.match(s.text)) for s in following]
+    start = 0
+    if following and not items[0] and _LEANS_BACK.search(following[0].text):
+        start = 1  # a bridge counts only when an enumeration follows it
+    if start >= len(items) or not items[start]:
+        return
+    for sentence, is_item in list(zip(following, items, strict=True))[:start + MAX_ENUMERATION]:
+        if not is_item and sentence is not following[0]:
             break
         span.end = sentence.end
 

@@ -26,12 +26,13 @@ from qa.corpus import load_corpus
 from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
 from qa.faiss_index import load_faiss, make_faiss_index
+from qa.lexical import build_bm25, load_bm25, passage_text, save_bm25
 from qa.text import content_vocabulary
 from qa.types import Document, Paragraph, Sentence
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the sentence FAISS index and BM25 are saved with the build
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
 PARSER_VERSION = 1
 
@@ -67,6 +68,8 @@ class LoadedIndex:
     sentence_rows: list[tuple[int, int]]
     words: list[str]
     word_vectors: np.ndarray
+    sentence_faiss: Any = None
+    bm25: Any = None
     sentence_offsets: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -96,13 +99,6 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def passage_text(paragraph: Paragraph) -> str:
-    """What is embedded for a paragraph: its section heading gives it context."""
-    if paragraph.section:
-        return f"{paragraph.section}: {paragraph.text}"
-    return paragraph.text
-
-
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
                 progress: bool = False) -> BuildReport:
     """Parse the corpus, embed what is new, write a generation and publish it atomically."""
@@ -130,8 +126,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
             "counts": {"paragraphs": len(paragraphs), "sentences": len(sentences),
                        "words": len(words)},
             "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
+            "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
         }
         _write_json(generation / "paragraphs.json", [_document_json(d) for d in documents])
+        save_bm25(build_bm25(paragraphs), generation / "bm25")
         np.save(generation / "paragraph_vectors.npy", para_vectors)
         np.save(generation / "sentence_vectors.npy", sent_vectors)
         np.save(generation / "word_vectors.npy", word_vectors)
@@ -177,8 +175,11 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
         documents = [_document_from_json(d) for d in
                      json.loads((generation / "paragraphs.json").read_text(encoding="utf-8"))]
         faiss_index = load_faiss(generation / "paragraphs.faiss", manifest["faiss"])
-        paragraph_vectors = np.load(generation / "paragraph_vectors.npy")
-        sentence_vectors = np.load(generation / "sentence_vectors.npy")
+        sentence_faiss = load_faiss(generation / "sentences.faiss", manifest["sentence_faiss"])
+        bm25 = load_bm25(generation / "bm25")
+        # Memory-mapped: a large corpus's vectors are paged in as used, not copied at start.
+        paragraph_vectors = np.load(generation / "paragraph_vectors.npy", mmap_mode="r")
+        sentence_vectors = np.load(generation / "sentence_vectors.npy", mmap_mode="r")
         word_vectors = np.load(generation / "word_vectors.npy")
         words = json.loads((generation / "words.json").read_text(encoding="utf-8"))
     except IndexCorruptError:
@@ -189,19 +190,24 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
     rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
     _check_shapes(index_dir, embedder.dim, faiss_index, paragraphs, rows, paragraph_vectors,
                   sentence_vectors, words, word_vectors)
+    if sentence_faiss.ntotal != len(rows) or sentence_faiss.d != embedder.dim:
+        raise IndexCorruptError(index_dir, f"the sentence index holds {sentence_faiss.ntotal} "
+                                f"vectors for {len(rows)} sentences")
     return LoadedIndex(manifest, documents, paragraphs, faiss_index, paragraph_vectors,
-                       sentence_vectors, rows, words, word_vectors)
+                       sentence_vectors, rows, words, word_vectors, sentence_faiss, bm25)
 
 
 def _check_manifest(manifest: Any, index_dir: Path, embedder: Embedder) -> None:
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(version, int) and version != FORMAT_VERSION:
+        # An index written by another version of qa is stale, not damaged: rebuild it.
+        raise StaleIndex(f"The index format {version} is not {FORMAT_VERSION}.")
     try:
         version = manifest["format_version"]
         emb_id, dim = manifest["embedder"]["id"], manifest["embedder"]["dim"]
-        manifest["corpus_hash"], manifest["faiss"]  # noqa: B018 - presence check
+        manifest["corpus_hash"], manifest["faiss"], manifest["sentence_faiss"]  # noqa: B018
     except (KeyError, TypeError) as error:
         raise IndexCorruptError(index_dir, f"manifest.json lacks {error}") from error
-    if version != FORMAT_VERSION:
-        raise StaleIndex(f"The index format {version} is not {FORMAT_VERSION}.")
     if emb_id != embedder.id or dim != embedder.dim:
         raise StaleIndex(f"The index was built with embedder {emb_id} ({dim}-d).")
 

@@ -16,7 +16,8 @@ import numpy as np
 from qa.embedding import Embedder
 from qa.faiss_index import build as build_faiss
 from qa.faiss_index import search as faiss_search
-from qa.index import LoadedIndex, passage_text
+from qa.index import LoadedIndex
+from qa.lexical import build_bm25
 from qa.text import bm25_tokens
 from qa.types import Paragraph
 
@@ -48,20 +49,19 @@ class Retriever:
     """Hybrid search over one loaded index; all heavy structures are built once, here."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
-        import bm25s
-
         self.index = index
         self.embedder = embedder
-        self.bm25 = bm25s.BM25()
-        corpus_tokens = [bm25_tokens(passage_text(p)) or ["\u2205"] for p in index.paragraphs]
-        self.bm25.index(corpus_tokens, show_progress=False)
+        # Built by `qa build` and loaded with the index; built here only for a bare index.
+        self.bm25 = index.bm25 if index.bm25 is not None else build_bm25(index.paragraphs)
         self._doc_rows: dict[str, np.ndarray] = {}
         for row, paragraph in enumerate(index.paragraphs):
             self._doc_rows.setdefault(paragraph.doc, []).append(row)  # type: ignore[arg-type]
         self._doc_rows = {d: np.array(r) for d, r in self._doc_rows.items()}
+        self._sentences_of: dict[int, np.ndarray] = {}
         # Sentence-level dense search finds a paragraph whose one sentence matches even when
         # the paragraph as a whole is about something broader.
-        self.sentence_faiss = build_faiss(index.sentence_vectors)
+        self.sentence_faiss = (index.sentence_faiss if index.sentence_faiss is not None
+                               else build_faiss(np.asarray(index.sentence_vectors)))
         self.sentence_paragraph = np.array([row for row, _ in index.sentence_rows] or [0])
 
     def search(self, queries: list[Query], k: int = 8, doc: str | None = None,
@@ -102,12 +102,18 @@ class Retriever:
         _, ids = faiss_search(self.index.faiss, vector[None, :], CANDIDATES)
         return [int(i) for i in ids[0] if i >= 0]
 
+    def _doc_sentences(self, allowed: np.ndarray) -> np.ndarray:
+        """Sentence ids of one document's paragraphs (computed once per document)."""
+        key = int(allowed[0]) if len(allowed) else -1
+        if key not in self._sentences_of:
+            self._sentences_of[key] = np.flatnonzero(np.isin(self.sentence_paragraph, allowed))
+        return self._sentences_of[key]
+
     def _sentence_ranking(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[int]:
         if self.sentence_faiss.ntotal == 0:
             return []
         if allowed is not None:
-            mask = np.isin(self.sentence_paragraph, allowed)
-            ids = np.flatnonzero(mask)
+            ids = self._doc_sentences(allowed)
             order = ids[np.argsort(-(self.index.sentence_vectors[ids] @ vector))[:CANDIDATES * 3]]
         else:
             _, found = faiss_search(self.sentence_faiss, vector[None, :], CANDIDATES * 3)

@@ -11,7 +11,7 @@ import pytest
 from qa import store
 from qa.config import Settings
 from qa.errors import IndexCorruptError
-from qa.index import StaleIndex, build_index, load_index
+from qa.index import FORMAT_VERSION, StaleIndex, build_index, load_index
 from qa.pipeline import Pipeline
 from tests.conftest import FakeEmbedder
 
@@ -26,7 +26,7 @@ def test_build_writes_manifest_and_loads(article_settings: Settings,
     assert report.documents == 1 and report.paragraphs == 30
     generation = store.current_generation(article_settings.index_dir)
     manifest = json.loads((generation / "manifest.json").read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["embedder"] == {"id": "fake-hash-embedder", "dim": 64}
     assert len(manifest["corpus_hash"]) == 64 and manifest["built_at"]
     index = load_index(article_settings.corpus_dir, article_settings.index_dir, fake_embedder)
@@ -75,7 +75,7 @@ def test_corrupt_index_names_the_fix(article_settings: Settings, fake_embedder: 
     elif damage == "delete_manifest":
         (generation / "manifest.json").unlink()
     elif damage == "edit_manifest":
-        (generation / "manifest.json").write_text('{"format_version": 1}')
+        (generation / "manifest.json").write_text(json.dumps({"format_version": FORMAT_VERSION}))
     elif damage == "wrong_dimension":
         np.save(generation / "sentence_vectors.npy", np.zeros((3, 7), dtype=np.float32))
     else:
@@ -100,3 +100,23 @@ def test_unpublished_generation_is_ignored(article_settings: Settings,
     (half_built / "paragraphs.faiss").write_bytes(b"partial")
     assert store.current_generation(article_settings.index_dir) == live
     load_index(article_settings.corpus_dir, article_settings.index_dir, fake_embedder)
+
+
+def test_older_format_is_stale_not_corrupt(article_settings: Settings,
+                                           fake_embedder: FakeEmbedder) -> None:
+    _build(article_settings, fake_embedder)
+    manifest_path = store.current_generation(article_settings.index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = FORMAT_VERSION - 1
+    del manifest["sentence_faiss"]  # what an older qa wrote
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(StaleIndex):
+        load_index(article_settings.corpus_dir, article_settings.index_dir, fake_embedder)
+
+
+def test_lexical_and_sentence_indexes_are_saved_with_the_build(
+        article_settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    _build(article_settings, fake_embedder)
+    index = load_index(article_settings.corpus_dir, article_settings.index_dir, fake_embedder)
+    assert index.sentence_faiss.ntotal == len(index.sentence_rows)
+    assert index.bm25 is not None

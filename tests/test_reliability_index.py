@@ -53,8 +53,8 @@ class Embedder(FakeEmbedder):
 
 save, replace, lock = np.save, os.replace, store.build_lock
 
-def save_then_pause(path, array):
-    save(path, array)
+def save_then_pause(path, array, **kwargs):
+    save(path, array, **kwargs)
     if point == "writing" and "sentence_vectors" in str(path):
         pause()
 

@@ -28,7 +28,7 @@ from qa.text import content_stems, tokenize
 from qa.types import Citation, Paragraph
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
-W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.30, 0.45, 0.10, 0.10, 0.05
+W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.20, 0.60, 0.20, 0.10, 0.05
 CONTEXT_DENSE = 0.9        # a follow-up's conversation counts almost as much as its words
 CONTEXT_CREDIT = 0.5       # a term found only in the sentence before counts half
 LEAN_BACK_CREDIT = 0.9     # … nearly fully when the sentence refers back ("This reaffirmed")

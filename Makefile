@@ -14,6 +14,7 @@ test: $(STAMP) browser
 	$(BIN)/ruff check qa tests app.py
 	$(BIN)/python -m pytest -q -ra
 	$(BIN)/qa eval tests/data/dev.jsonl
+	$(BIN)/qa eval tests/data/extra.jsonl
 
 venv: $(STAMP)
 

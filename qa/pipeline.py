@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from qa import store
 from qa.answering import Answerer
 from qa.config import Settings
 from qa.conversation import contextual_queries
@@ -83,7 +84,8 @@ def load_or_build(corpus_dir: Path, index_dir: Path, embedder: Embedder,
     try:
         return load_index(corpus_dir, index_dir, embedder)
     except StaleIndex as reason:
-        log.warning("%s Rebuilding the index in %s.", reason, index_dir)
+        verb = "Building" if store.current_generation(index_dir) is None else "Rebuilding"
+        log.warning("%s %s the index in %s.", reason, verb, index_dir)
     except IndexCorruptError as error:
         if not rebuild_corrupt:
             raise

@@ -232,12 +232,17 @@ def repair_function_words(question: str, known: set[str] | frozenset[str] = froz
     return re.sub(r"[A-Za-z]+", fix, question)
 
 
+WHO_IS_NAME_Q = re.compile(r"^\s*(?:[Ww]ho|[Ww]hat) (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*){1,4}\??\s*$")
+
+
 def answer_type(question: str) -> str:
     """The kind of short answer a question asks for: number, date, name or other."""
     if NUMBER_Q.search(question):
         return "number"
     if DATE_Q.search(question):
         return "date"
+    if WHO_IS_NAME_Q.match(question):
+        return "other"  # "Who is Varuna Shankar?" asks for a description, not a name
     if NAME_Q.search(question):
         return "name"
     return "other"

@@ -1,0 +1,51 @@
+"""Question analysis: answer types, units, head nouns, cleaning, repairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import InputError
+from qa.question import (
+    answer_type,
+    clean_question,
+    head_noun,
+    lookup_text,
+    number_unit,
+    person_unit,
+    repair_function_words,
+)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How much does Japan plan to invest in India?", "number"),
+    ("What share of semiconductor materials does Japan supply?", "number"),
+    ("When did Modi visit Japan?", "date"),
+    ("In what year was the agreement signed?", "date"),
+    ("Who wrote the article?", "name"),
+    ("Which publication is the author affiliated with?", "name"),
+    ("In which Indian state is the OSAT facility?", "name"),
+    ("Who is Varuna Shankar?", "other"),
+    ("What did the tour of TEL Miyagi showcase?", "other"),
+])
+def test_answer_types(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_units_heads_and_people() -> None:
+    assert number_unit("How much did Japan invest in India?") == "money"
+    assert number_unit("What percentage of imports comes from China?") == "share"
+    assert number_unit("How long did the visit last?") == "duration"
+    assert number_unit("How many companies visited?") == ""
+    assert head_noun("Which publication is the author affiliated with?") == "publication"
+    assert head_noun("What did the tour showcase?") == ""
+    assert person_unit("Who is the CEO of Tata Electronics?") == "person"
+    assert person_unit("Which publication is the author affiliated with?") == ""
+
+
+def test_cleaning_and_repairs() -> None:
+    assert clean_question("  \x1b[1mWho\x00 wrote it?\x1b[0m ", 2000) == "Who wrote it?"
+    with pytest.raises(InputError):
+        clean_question("?!", 2000)
+    assert lookup_text("<b>Who wrote it?</b><script>x()</script>") == "Who wrote it?"
+    assert repair_function_words("wich prefecture was it") == "which prefecture was it"
+    assert repair_function_words("wheat prices", known=frozenset({"wheat"})) == "wheat prices"

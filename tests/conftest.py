@@ -101,8 +101,13 @@ def app_server(real_pipeline: Any,
     try:
         yield AppServer(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, timeout=30)
+
+
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Ask a server we started to stop; kill it if it does not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -59,10 +59,15 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture
 def article_settings(tmp_path: Path) -> Settings:
     """A corpus folder holding a copy of the article, and an empty index folder."""
-    corpus = tmp_path / "corpus"
+    return copy_of_article(tmp_path)
+
+
+def copy_of_article(folder: Path) -> Settings:
+    """Settings for `folder/corpus` (a copy of the article) and `folder/index` (empty)."""
+    corpus = folder / "corpus"
     corpus.mkdir()
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    return Settings(corpus_dir=corpus, index_dir=folder / "index")
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +75,7 @@ def real_pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The real MiniLM pipeline over the article, built once in a temporary index."""
     from qa.pipeline import Pipeline
 
-    tmp = tmp_path_factory.mktemp("real")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    return Pipeline.load(Settings(corpus_dir=corpus, index_dir=tmp / "index"))
+    return Pipeline.load(copy_of_article(tmp_path_factory.mktemp("real")))
 
 
 @dataclass

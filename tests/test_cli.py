@@ -24,14 +24,9 @@ def qa(*args: str, settings: Settings, timeout: int = 180) -> subprocess.Complet
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    import shutil
+    from tests.conftest import copy_of_article
 
-    from tests.conftest import ARTICLE
-
-    tmp = tmp_path_factory.mktemp("cli")
-    (tmp / "corpus").mkdir()
-    shutil.copy(ARTICLE, tmp / "corpus" / ARTICLE.name)
-    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    settings = copy_of_article(tmp_path_factory.mktemp("cli"))
     result = qa("build", settings=settings)
     assert result.returncode == 0, result.stderr
     assert "Indexed 1 document(s): 30 paragraphs" in result.stdout

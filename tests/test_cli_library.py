@@ -4,13 +4,12 @@ subprocesses with the real model (slow)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from qa.config import Settings
-from tests.conftest import ARTICLE
+from tests.conftest import copy_of_article
 from tests.test_cli import qa
 
 pytestmark = pytest.mark.slow
@@ -27,10 +26,7 @@ The drip line runs for twenty minutes every morning at six, except after rain.
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    tmp = tmp_path_factory.mktemp("byod")
-    (tmp / "corpus").mkdir()
-    shutil.copy(ARTICLE, tmp / "corpus" / ARTICLE.name)
-    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    settings = copy_of_article(tmp_path_factory.mktemp("byod"))
     assert qa("build", settings=settings).returncode == 0
     return settings
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test index venv browser bench lint clean-index
+.PHONY: run test index venv browser bench lint clean-index train-reader
 
 run: $(STAMP) index
 	$(BIN)/python app.py
@@ -36,6 +36,11 @@ browser:
 
 bench: $(STAMP) index
 	$(BIN)/qa bench
+
+# Retrain the span reader in models/reader/ on ../shared/eval (about 40 minutes on 2 cores);
+# the weights are committed, so neither `make run` nor `make test` needs this.
+train-reader: $(STAMP)
+	$(BIN)/python scripts/train_reader.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check qa tests app.py

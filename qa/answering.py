@@ -1,16 +1,18 @@
 """Evidence → answer: pick the sentences that answer the question, or abstain.
 
-Without a language model the answer is assembled from the document's own sentences:
+Without a generative model the answer is assembled from the document's own sentences:
   1. score every sentence of the retrieved paragraphs (meaning, term coverage, answer type);
   2. check that the best one answers *this* question — its names are there, the expected kind
      of answer (amount, date, name) is there, enough of the question is covered — else abstain;
   3. quote it verbatim (with the sentence before it when it opens with "It", "This number" …),
-     put the short typed answer first in bold, add close runners-up for list questions.
+     add close runners-up for list questions, and put first in bold the short answer the
+     trained reader finds in the sentence, when it is confident (the typed span without it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,7 @@ from qa.embedding import Embedder, known_words
 from qa.evidence import Matcher, find_aliases, find_initialisms
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
+from qa.reader import Reader
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, name_spans, typed_spans
 from qa.text import content_stems, tokenize
@@ -87,9 +90,11 @@ class Draft:
 class Answerer:
     """Builds answers from retrieved paragraphs; built once per loaded index."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+    def __init__(self, index: LoadedIndex, embedder: Embedder,
+                 reader: Reader | None = None) -> None:
         self.index = index
         self.embedder = embedder
+        self.reader = reader
         texts = [s.text for p in index.paragraphs for s in p.sentences]
         self.analyser = QuestionAnalyser(texts, index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
@@ -115,10 +120,28 @@ class Answerer:
         best = candidates[0]
         debug["best"] = _describe(best)
         debug["best_quote"] = best.paragraph.text[best.start:best.end]
-        reason = self._abstention_reason(info, best, context_vector is not None)
-        if reason:
-            return self._abstain(reason, debug)
-        return self._compose(info, best, candidates, hits, debug)
+        found = list(self._abstention_reasons(info, best, context_vector is not None))
+        if found:
+            debug["checks"] = [kind for kind, _ in found]
+            return self._abstain(found[0][1], debug)
+        short = _short_answer(best, info)
+        debug["typed_short"] = short
+        if self.reader is not None:
+            short = self._read(question, best, debug)
+        return self._compose(info, best, candidates, hits, debug, short)
+
+    def _read(self, question: str, best: Candidate, debug: dict[str, Any]) -> str | None:
+        """The reader's span inside the chosen sentence (the sentence before, quoted for
+        context, is read but not answered from), when it beats "no answer" by the margin
+        chosen on the reader's validation article; else None (the quote stands alone)."""
+        assert self.reader is not None
+        text, sentence = best.paragraph.text, best.paragraph.sentences[best.index]
+        spans = self.reader.read(question, [text], [(sentence.start, sentence.end)])
+        if not spans:
+            return None
+        span, answer = spans[0], text[spans[0].start:spans[0].end].strip()
+        debug["reader"] = {"span": answer, "margin": round(spans[0].margin, 2)}
+        return answer if answer and span.margin >= self.reader.null_margin else None
 
     # -- scoring -----------------------------------------------------------------------------
     def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
@@ -185,17 +208,17 @@ class Answerer:
                     parts.append(paragraphs[near].text)
         return " ".join(parts)
 
-    def _abstention_reason(self, info: QuestionInfo, best: Candidate,
-                           follow_up: bool) -> str | None:
-        """Why the best evidence does not answer this question, or None when it does."""
+    def _abstention_reasons(self, info: QuestionInfo, best: Candidate,
+                            follow_up: bool) -> Iterator[tuple[str, str]]:
+        """Every (kind, reason) why the best evidence does not answer this question."""
         question_stems = {t.stem for t in info.terms}
         if not info.terms and not follow_up:
-            return "the question has no words to look up"
+            yield "no_terms", "the question has no words to look up"
         for term in info.terms:
             if not self._checkable_entity(term):
                 continue
             if not self.analyser.in_corpus(term.stem):
-                return f"'{term.text}' does not occur in the {self.subject}"
+                yield "absent_name", f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
             rivals = [window[a:b] for a, b in name_spans(window)
@@ -205,20 +228,21 @@ class Answerer:
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
-                    return f"the best passage is not about '{term.text}'"
+                    yield "off_topic", f"the best passage is not about '{term.text}'"
                 if in_sentence < 0.5 and rivals and info.answer_type != "name":
-                    return f"the best sentence is about {rivals[0]}, not '{term.text}'"
+                    yield "rival_name", f"the best sentence is about {rivals[0]}, not '{term.text}'"
         if best.dense < MIN_DENSE:
-            return f"no passage is close in meaning (best {best.dense:.2f})"
+            yield "far_meaning", f"no passage is close in meaning (best {best.dense:.2f})"
         if info.answer_type != "other" and not best.typed:
-            return f"the best passage holds no {info.unit or info.answer_type} for the question"
+            kind = info.unit or info.answer_type
+            yield "no_typed_span", f"the best passage holds no {kind} for the question"
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 coverage = best.paragraph_coverage
-                return f"the question's terms are not in the passage ({coverage:.2f})"
+                yield "low_coverage", f"the question's terms are missing ({coverage:.2f})"
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
-                return f"the sentence covers too little ({best.sentence_coverage:.2f})"
-        return None
+                coverage = best.sentence_coverage
+                yield "low_coverage", f"the sentence covers too little ({coverage:.2f})"
 
     def _checkable_entity(self, term: Term) -> bool:
         """A name the evidence must contain (acronyms the corpus spells out are exempt)."""
@@ -228,7 +252,7 @@ class Answerer:
 
     # -- composing ---------------------------------------------------------------------------
     def _compose(self, info: QuestionInfo, best: Candidate, candidates: list[Candidate],
-                 hits: list[Hit], debug: dict[str, Any]) -> Draft:
+                 hits: list[Hit], debug: dict[str, Any], short: str | None) -> Draft:
         spans = [_Span(best.paragraph, best.start, best.end)]
         for other in candidates[1:]:
             if other.score < RUNNER_UP_RATIO * best.score:
@@ -247,7 +271,6 @@ class Answerer:
         if info.wants_list:
             _extend_through_enumeration(spans[0])
         citations = CitationList({h.paragraph.anchor for h in hits})
-        short = _short_answer(best, info)
         parts = []
         for span in spans:
             quote = Quote(span.paragraph, span.start, span.end)

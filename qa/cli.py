@@ -213,8 +213,20 @@ def _eval_articles(args: argparse.Namespace) -> int:
                for folder in article_folders(args.file)]
     print(f"{args.file}: {sum(len(r.rows) for r in results)} questions, {len(results)} "
           f"article(s) in {time.perf_counter() - started:.0f} s")
-    print(format_squad_table(results))
+    print(format_squad_table(results, seen=_reader_seen()))
     return 0
+
+
+def _reader_seen() -> frozenset[str]:
+    """Article folder names the shipped reader was trained or calibrated on."""
+    from qa.reader import ReaderError, default_reader
+
+    if not Settings.from_env().reader:
+        return frozenset()
+    try:
+        return default_reader().seen_articles()
+    except ReaderError:
+        return frozenset()
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "index"
     top_k: int = 8
     max_question_chars: int = MAX_QUESTION_CHARS
+    reader: bool = True  # the trained span reader (models/reader/); QA_READER=0 turns it off
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -40,6 +41,8 @@ class Settings:
             "index_dir": os.environ.get("QA_INDEX_DIR"),
         }
         changes: dict[str, object] = {k: Path(v) for k, v in env.items() if v}
+        if os.environ.get("QA_READER", "").strip().lower() in {"0", "off", "false", "no"}:
+            changes["reader"] = False
         for key, value in overrides.items():
             if value is not None:
                 changes[key] = Path(value) if key.endswith("_dir") else value

@@ -62,7 +62,7 @@ class LivePipeline:
                                  bars=True)
             if report.build is not None:
                 index = load_index(settings.corpus_dir, settings.index_dir, embedder)
-                fresh = Pipeline(settings, embedder, index)
+                fresh = Pipeline(settings, embedder, index, self.current.reader)
                 with self._swap:
                     self._current = fresh
             return report

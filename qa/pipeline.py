@@ -20,6 +20,7 @@ from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index
 from qa.question import clean_question, lookup_text
+from qa.reader import Reader, ReaderError, default_reader
 from qa.retrieval import Retriever
 from qa.types import Answer, Document
 
@@ -32,23 +33,29 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 class Pipeline:
     """Loaded models and index, ready to answer; safe to share between threads."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex,
+                 reader: Reader | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.index = index
+        self.reader = reader
         self.retriever = Retriever(index, embedder)
-        self.answerer = Answerer(index, embedder)
+        self.answerer = Answerer(index, embedder, reader)
         self._lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None,
-             rebuild_corrupt: bool = False) -> Pipeline:
-        """Load the index, building it first when it is missing or stale."""
+             rebuild_corrupt: bool = False, reader: Reader | None = None) -> Pipeline:
+        """Load the index, building it first when it is missing or stale.
+
+        The reader is the shipped one unless given, or none when `settings.reader` is off."""
         settings = settings or Settings.from_env()
         embedder = embedder or MiniLMEmbedder()
         index = load_or_build(settings.corpus_dir, settings.index_dir, embedder,
                               rebuild_corrupt=rebuild_corrupt)
-        pipeline = cls(settings, embedder, index)
+        if reader is None and settings.reader:
+            reader = _loaded_reader()
+        pipeline = cls(settings, embedder, index, reader)
         warm_up = getattr(embedder, "warm_up", None)  # a lazily loaded model loads now,
         if warm_up is not None:                       # not in the first question
             warm_up()
@@ -76,6 +83,18 @@ class Pipeline:
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, short_answer=answer.short_answer,
                       latency_ms=latency, debug=answer.debug)
+
+
+def _loaded_reader() -> Reader | None:
+    """The shipped reader, loaded; damaged weights are reported and the engine goes on
+    without it (sentence scoring and the abstention rules still work)."""
+    try:
+        reader = default_reader()
+        reader.warm_up()
+    except ReaderError as error:
+        log.warning("%s Answering without the reader.", error)
+        return None
+    return reader
 
 
 def load_or_build(corpus_dir: Path, index_dir: Path, embedder: Embedder,

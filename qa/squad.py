@@ -121,18 +121,26 @@ def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def format_squad_table(results: list[ArticleResult]) -> str:
+def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = frozenset()) -> str:
+    """Per article and overall; articles in `seen` (the reader trained or was calibrated on
+    them) are starred, and an extra row scores only the others, the honest figure."""
     header = (f"{'article':<26}{'n':>5}{'answer':>8}{'sent':>7}{'cite':>7}{'abst':>7}"
               f"{'f-abst':>8}{'EM':>7}{'F1':>7}{'HasF1':>7}{'NoF1':>7}")
     lines = [header, "-" * len(header)]
-    everything = []
-    for result in results + [ArticleResult("overall")]:
-        rows = result.rows if result.name != "overall" else everything
-        m = summarise_rows(rows)
-        lines.append(f"{result.name[:25]:<26}{m['n']:>5}{_p(m['answer']):>8}{_p(m['sentence']):>7}"
+    totals = [ArticleResult("overall", [r for a in results for r in a.rows])]
+    starred = [a for a in results if a.name in seen]
+    if starred:
+        totals.append(ArticleResult("overall, unseen articles",
+                                    [r for a in results if a.name not in seen for r in a.rows]))
+    for result in results + totals:
+        name = result.name + ("*" if result in starred else "")
+        m = summarise_rows(result.rows)
+        lines.append(f"{name[:25]:<26}{m['n']:>5}{_p(m['answer']):>8}{_p(m['sentence']):>7}"
                      f"{_p(m['citation']):>7}{_p(m['abstain']):>7}{_p(m['false_abstain']):>8}"
                      f"{m['EM']:>7.1f}{m['F1']:>7.1f}{m['HasAns_F1']:>7.1f}{m['NoAns_F1']:>7.1f}")
-        everything.extend(result.rows)
+    if starred:
+        lines.append("* seen by the reader in training or calibration "
+                     "(models/reader/manifest.json): not evidence of generalisation")
     return "\n".join(lines)
 
 

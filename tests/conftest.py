@@ -62,12 +62,14 @@ def article_settings(tmp_path: Path) -> Settings:
     return copy_of_article(tmp_path)
 
 
-def copy_of_article(folder: Path) -> Settings:
-    """Settings for `folder/corpus` (a copy of the article) and `folder/index` (empty)."""
+def copy_of_article(folder: Path, reader: bool = False) -> Settings:
+    """Settings for `folder/corpus` (a copy of the article) and `folder/index` (empty).
+
+    The trained reader is off unless asked for: fake-embedder tests test the engine alone."""
     corpus = folder / "corpus"
     corpus.mkdir()
     shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    return Settings(corpus_dir=corpus, index_dir=folder / "index")
+    return Settings(corpus_dir=corpus, index_dir=folder / "index", reader=reader)
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +77,7 @@ def real_pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The real MiniLM pipeline over the article, built once in a temporary index."""
     from qa.pipeline import Pipeline
 
-    return Pipeline.load(copy_of_article(tmp_path_factory.mktemp("real")))
+    return Pipeline.load(copy_of_article(tmp_path_factory.mktemp("real"), reader=True))
 
 
 @dataclass

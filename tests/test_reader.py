@@ -1,0 +1,100 @@
+"""The trained span reader: its labels, its span search, the shipped weights and their checks."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa import reader as rd
+from qa.config import Settings
+from qa.pipeline import Pipeline
+from tests.conftest import FakeEmbedder, copy_of_article
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSAGE = ("The Lisbon aqueduct was completed in 1748 under King John V. It carries water "
+           "18 kilometres into the city and survived the earthquake of 1755.")
+
+
+def _training_script():  # noqa: ANN202 - a module loaded from scripts/
+    spec = importlib.util.spec_from_file_location("train_reader",
+                                                  ROOT / "scripts" / "train_reader.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_labels_point_at_the_answer_tokens() -> None:
+    train = _training_script()
+    tokenizer = rd.load_tokenizer()
+    start = PASSAGE.index("1748")
+    examples = [("When was the aqueduct completed?", PASSAGE, start, start + 4, ["1748"]),
+                ("Who designed the aqueduct?", PASSAGE, -1, -1, [])]
+    answered, unanswerable = train.features(tokenizer, examples)
+    tokens = tokenizer.convert_ids_to_tokens(
+        answered["input_ids"][answered["start"]:answered["end"] + 1])
+    assert tokens == ["1748"]
+    assert (unanswerable["start"], unanswerable["end"]) == (0, 0)
+
+
+def test_an_answer_cut_off_by_the_window_is_labelled_no_answer() -> None:
+    train = _training_script()
+    tokenizer = rd.load_tokenizer()
+    long = " ".join(["Filler words fill this sentence."] * 80) + " The bridge opened in 1932."
+    start = long.index("1932")
+    windows = train.features(tokenizer, [("When did the bridge open?", long, start,
+                                          start + 4, ["1932"])])
+    assert len(windows) > 1
+    labelled = [w for w in windows if w["start"]]
+    assert len(labelled) == 1
+    assert tokenizer.decode(labelled[0]["input_ids"][labelled[0]["start"]]) == "1932"
+
+
+def test_best_span_stays_inside_the_passage_and_within_length() -> None:
+    start = [9.0, 1.0, 5.0, 0.0, 0.0]
+    end = [9.0, 0.0, 0.0, 4.0, 3.0]
+    context = [False, True, True, True, True]
+    assert rd.best_span(start, end, context) == (2, 3, 9.0)
+    assert rd.best_span(start, end, context, max_tokens=1) == (2, 2, 5.0)
+    assert rd.best_span(start, end, [False] * 5) is None
+
+
+@pytest.mark.slow
+def test_the_shipped_reader_finds_typed_answers_in_new_prose() -> None:
+    reader = rd.default_reader()
+    when, = reader.read("When was the Lisbon aqueduct completed?", [PASSAGE])
+    assert PASSAGE[when.start:when.end] == "1748"
+    assert when.margin > reader.null_margin
+    how_far, = reader.read("How far does the aqueduct carry water?", [PASSAGE])
+    assert "18 kilometres" in PASSAGE[how_far.start:how_far.end]
+
+
+def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "reader"
+    shutil.copytree(rd.READER_DIR, folder)
+    weights = folder / rd.WEIGHTS_FILE
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(rd.ReaderError, match="sha256"):
+        rd.Reader(folder).read("When?", [PASSAGE])
+    weights.unlink()
+    with pytest.raises(rd.ReaderError, match="missing"):
+        rd.Reader(folder).read("When?", [PASSAGE])
+
+
+def test_a_damaged_reader_is_reported_and_the_engine_answers_without_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        fake_embedder: FakeEmbedder) -> None:
+    broken = rd.Reader(tmp_path / "nowhere")
+    monkeypatch.setattr("qa.pipeline.default_reader", lambda: broken)
+    settings: Settings = copy_of_article(tmp_path, reader=True)
+    with caplog.at_level(logging.WARNING):
+        pipeline = Pipeline.load(settings, embedder=fake_embedder)
+    assert pipeline.reader is None
+    assert "Answering without the reader" in caplog.text
+    assert pipeline.ask("How much will Japan invest?").answer

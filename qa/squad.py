@@ -95,6 +95,7 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
     in_quote = any(g and g in quotes for g in golds)
     best = answer.debug.get("best_quote", "")
     return {"id": item["id"], "answerable": bool(golds), "abstained": answer.abstained,
+            "short": bool(prediction),
             "answer_ok": outcome.answer_ok, "citation_ok": outcome.citation_ok,
             "exact": exact, "f1": f1, "sentence_ok": in_quote or any(
                 g and g in best for g in golds), "latency_ms": answer.latency_ms}
@@ -113,6 +114,7 @@ def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
         "sentence": mean([r["sentence_ok"] for r in has]),
         "citation": mean([r["citation_ok"] for r in answered]),
         "abstain": mean([r["abstained"] for r in nothing]),
+        "short": mean([r["short"] for r in rows]),
         "false_abstain": mean([r["abstained"] for r in has]),
         "EM": 100 * mean([r["exact"] for r in rows]),
         "F1": 100 * mean([r["f1"] for r in rows]),
@@ -123,9 +125,10 @@ def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = frozenset()) -> str:
     """Per article and overall; articles in `seen` (the reader trained or was calibrated on
-    them) are starred, and an extra row scores only the others, the honest figure."""
+    them) are starred, and an extra row scores only the others, the honest figure. `short` is
+    the share of questions given a short answer: SQuAD scores a missing one as "no answer"."""
     header = (f"{'article':<26}{'n':>5}{'answer':>8}{'sent':>7}{'cite':>7}{'abst':>7}"
-              f"{'f-abst':>8}{'EM':>7}{'F1':>7}{'HasF1':>7}{'NoF1':>7}")
+              f"{'f-abst':>8}{'short':>7}{'EM':>7}{'F1':>7}{'HasF1':>7}{'NoF1':>7}")
     lines = [header, "-" * len(header)]
     totals = [ArticleResult("overall", [r for a in results for r in a.rows])]
     starred = [a for a in results if a.name in seen]
@@ -137,6 +140,7 @@ def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = froz
         m = summarise_rows(result.rows)
         lines.append(f"{name[:25]:<26}{m['n']:>5}{_p(m['answer']):>8}{_p(m['sentence']):>7}"
                      f"{_p(m['citation']):>7}{_p(m['abstain']):>7}{_p(m['false_abstain']):>8}"
+                     f"{_p(m['short']):>7}"
                      f"{m['EM']:>7.1f}{m['F1']:>7.1f}{m['HasAns_F1']:>7.1f}{m['NoAns_F1']:>7.1f}")
     if starred:
         lines.append("* seen by the reader in training or calibration "

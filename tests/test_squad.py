@@ -39,8 +39,8 @@ def test_eval_on_a_folder_of_articles_prints_the_squad_table(tmp_path: Path) -> 
 def test_the_table_stars_articles_the_reader_saw_and_scores_the_rest_apart() -> None:
     def row(answerable: bool, f1: float) -> dict:
         return {"answerable": answerable, "abstained": not answerable, "answer_ok": True,
-                "citation_ok": True, "exact": f1, "f1": f1, "sentence_ok": True,
-                "latency_ms": 1.0}
+                "short": answerable, "citation_ok": True, "exact": f1, "f1": f1,
+                "sentence_ok": True, "latency_ms": 1.0}
 
     seen = ArticleResult("trained-on", [row(True, 1.0), row(False, 1.0)])
     unseen = ArticleResult("held-out", [row(True, 0.0), row(False, 1.0)])

@@ -219,7 +219,8 @@ def _eval_articles(args: argparse.Namespace) -> int:
 
 def _reader_seen() -> frozenset[str]:
     """Article folder names the shipped reader was trained or calibrated on."""
-    from qa.reader import ReaderError, default_reader
+    from qa.errors import ReaderError
+    from qa.reader import default_reader
 
     if not Settings.from_env().reader:
         return frozenset()

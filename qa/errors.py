@@ -4,8 +4,9 @@
     ├── InputError              a question or argument we refuse (empty, too long, bad JSON…)
     ├── DocumentError           a document that cannot be read or parsed (names the file)
     ├── CorpusError             no usable documents at all
-    └── IndexError_             the index on disk is missing, stale or corrupt
-        └── IndexCorruptError   unreadable or inconsistent files: fix with `qa build`
+    ├── IndexError_             the index on disk is missing, stale or corrupt
+    │   └── IndexCorruptError   unreadable or inconsistent files: fix with `qa build`
+    └── ReaderError             the span reader's weights are missing or altered
 
 Nothing here is raised for programming errors; those stay ordinary exceptions.
 """
@@ -41,3 +42,7 @@ class IndexCorruptError(IndexError_):
             f"The index in {index_dir} is corrupt ({detail}). "
             f"Rebuild it with: qa build --index {index_dir}"
         )
+
+
+class ReaderError(QAError):
+    """The span reader's weights are missing or do not match their checksum."""

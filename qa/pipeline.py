@@ -17,10 +17,10 @@ from qa.answering import Answerer
 from qa.config import Settings
 from qa.conversation import contextual_queries
 from qa.embedding import Embedder, MiniLMEmbedder
-from qa.errors import IndexCorruptError, InputError
+from qa.errors import IndexCorruptError, InputError, ReaderError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index
 from qa.question import clean_question, lookup_text
-from qa.reader import Reader, ReaderError, default_reader
+from qa.reader import Reader, default_reader
 from qa.retrieval import Retriever
 from qa.types import Answer, Document
 

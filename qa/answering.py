@@ -2,8 +2,9 @@
 
 Without a generative model the answer is assembled from the document's own sentences:
   1. score every sentence of the retrieved paragraphs (meaning, term coverage, answer type);
-  2. check that the best one answers *this* question — its names are there, the expected kind
-     of answer (amount, date, name) is there, enough of the question is covered — else abstain;
+  2. check that the best one answers *this* question — its names and numbers are there, the
+     expected kind of answer (amount, date, name) is there, enough of the question is
+     covered — else abstain;
   3. quote it verbatim (with the sentence before it when it opens with "It", "This number" …),
      add close runners-up for list questions, and put first in bold the short answer the
      trained reader finds in the sentence, when it is confident (the typed span without it).
@@ -27,7 +28,7 @@ from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.reader import Reader
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, name_spans, typed_spans
-from qa.text import content_stems, tokenize
+from qa.text import content_stems, number_forms, tokenize
 from qa.types import Citation, Paragraph
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
@@ -228,6 +229,10 @@ class Answerer:
                     yield f"the best passage is not about '{term.text}'"
                 if in_sentence < 0.5 and rivals and info.answer_type != "name":
                     yield f"the best sentence is about {rivals[0]}, not '{term.text}'"
+            passage = self.matcher.evidence(self._context(best.hit.row)).stems
+            for term in info.terms:  # "How much gold in 1860?" is not answered by the 1850s
+                if term.norm.isdigit() and not number_forms(term.norm) & passage:
+                    yield f"the best passage does not mention {term.text}"
         if best.dense < MIN_DENSE:
             yield f"no passage is close in meaning (best {best.dense:.2f})"
         if info.answer_type != "other" and not best.typed:

@@ -36,7 +36,8 @@ NUMBER_Q = re.compile(
 DATE_Q = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
     r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|period|day|"
-    r"time ?frame|era)\b|\bsince when\b|\bby when\b|\bhow long ago\b",
+    r"time ?frame|era)\b|\bsince when\b|\bby when\b|\bhow long ago\b|"
+    r"\b(?:what|which) (?:is|was|were) the (?:[\w-]+ )?(?:year|date|decade|century)(?![\w-])",
     re.IGNORECASE)
 NAME_Q = re.compile(
     r"\bwhat (?:is|was|are|were) (?:the )?names? of\b|\bname (?:the|a|an)\b|"

@@ -82,6 +82,18 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+
+
+def number_forms(digits: str) -> set[str]:
+    """How a number may be written in a text: "8" → {"8", "eight"} (stems, as indexed)."""
+    forms = {stem(digits)}
+    if digits.isdigit() and int(digits) < len(NUMBER_WORDS):
+        forms.add(stem(NUMBER_WORDS[int(digits)]))
+    return forms
+
+
 def is_content(norm: str) -> bool:
     """A word that carries meaning: not a stopword, not a question-framing word."""
     return bool(norm) and norm not in STOPWORDS and norm not in QUESTION_FRAME and (

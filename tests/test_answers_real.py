@@ -39,6 +39,7 @@ def test_answers_with_citations_and_exact_quotes(real_pipeline, question: str, e
     "What did the United States say about the partnership?",
     "When was Tokyo Electron founded?",
     "Who is the CEO of Tata Electronics?",
+    "How much does Japan plan to invest in India by 2019?",  # a year the article never names
 ])
 def test_abstains_when_the_article_does_not_say(real_pipeline, question: str) -> None:
     answer = real_pipeline.ask(question)

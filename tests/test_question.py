@@ -14,6 +14,7 @@ from qa.question import (
     person_unit,
     repair_function_words,
 )
+from qa.text import number_forms, stem
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -21,6 +22,8 @@ from qa.question import (
     ("What share of semiconductor materials does Japan supply?", "number"),
     ("When did Modi visit Japan?", "date"),
     ("In what year was the agreement signed?", "date"),
+    ("What was the first year that the two firms worked together?", "date"),
+    ("What is the century-old tradition?", "other"),
     ("Who wrote the article?", "name"),
     ("Which publication is the author affiliated with?", "name"),
     ("In which Indian state is the OSAT facility?", "name"),
@@ -49,3 +52,8 @@ def test_cleaning_and_repairs() -> None:
     assert lookup_text("<b>Who wrote it?</b><script>x()</script>") == "Who wrote it?"
     assert repair_function_words("wich prefecture was it") == "which prefecture was it"
     assert repair_function_words("wheat prices", known=frozenset({"wheat"})) == "wheat prices"
+
+
+def test_number_forms_cover_spelled_out_numbers() -> None:
+    assert number_forms("8") == {"8", stem("eight")}
+    assert number_forms("1995") == {"1995"}

@@ -12,6 +12,7 @@ Without a generative model the answer is assembled from the document's own sente
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from qa.embedding import Embedder, known_words
 from qa.evidence import Matcher, find_aliases, find_initialisms
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
-from qa.reader import Reader
+from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, name_spans, typed_spans
 from qa.text import content_stems, number_forms, tokenize
@@ -41,6 +42,8 @@ SHORT_PARAGRAPH_WORDS = 25
 W_PROXIMITY = 0.0   # the question's words close together in the sentence
 PROXIMITY_WINDOW = 10
 W_HEAD = 0.15  # a name span that is the kind of thing asked for ("Which publication" ~ Magazine)
+# The reader's belief that a sentence holds the answer: W_READER · sigmoid(margin / scale).
+W_READER, READER_SCALE = 0.10, 2.0
 # Abstention thresholds (see `_abstention_reason`).
 MIN_DENSE = 0.20
 MIN_PARAGRAPH_COVERAGE = 0.40
@@ -73,6 +76,12 @@ class Candidate:
     score: float = 0.0
     span_fit: list[float] = field(default_factory=list)  # typed span ~ the question's head noun
     proximity: float = 0.0
+    reading: ReadSpan | None = None  # the reader's best span inside this sentence
+    reader_bonus: float = 0.0
+
+    @property
+    def rank_score(self) -> float:
+        return self.score + self.reader_bonus
 
     @property
     def paragraph(self) -> Paragraph:
@@ -113,6 +122,8 @@ class Answerer:
         context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
         candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors,
                                       head_vector)
+        if self.reader is not None and candidates:
+            self._weigh_with_reader(question, candidates)
         debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
                                  "terms": [(t.norm, round(t.weight, 2), t.entity)
                                            for t in info.terms]}
@@ -124,21 +135,39 @@ class Answerer:
         reason = next(self._abstention_reasons(info, best, context_vector is not None), None)
         if reason:
             return self._abstain(reason, debug)
-        short = (self._read(question, best, debug) if self.reader is not None
+        short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
         return self._compose(info, best, candidates, hits, debug, short)
 
-    def _read(self, question: str, best: Candidate, debug: dict[str, Any]) -> str | None:
+    def _weigh_with_reader(self, question: str, candidates: list[Candidate]) -> None:
+        """Let the reader's margin nudge the ranking: every sentence close enough to the top
+        to be overtaken is read (one pass per paragraph) and gains up to W_READER."""
+        assert self.reader is not None
+        near = [c for c in candidates if c.score >= candidates[0].score - W_READER]
+        rows = list(dict.fromkeys(c.hit.row for c in near))
+        paragraphs = [self.index.paragraphs[row] for row in rows]
+        readings = self.reader.read_windows(
+            question, [p.text for p in paragraphs],
+            [[(s.start, s.end) for s in p.sentences] for p in paragraphs])
+        by_sentence = {(row, j): span for row, spans in zip(rows, readings, strict=True)
+                       for j, span in enumerate(spans)}
+        for candidate in near:
+            candidate.reading = by_sentence.get((candidate.hit.row, candidate.index))
+            if candidate.reading is not None:
+                candidate.reader_bonus = W_READER * _sigmoid(
+                    candidate.reading.margin / READER_SCALE)
+        candidates.sort(key=lambda c: -c.rank_score)
+
+    def _read(self, best: Candidate, debug: dict[str, Any]) -> str | None:
         """The reader's span inside the chosen sentence (the sentence before, quoted for
         context, is read but not answered from), when it beats "no answer" by the margin
         chosen on the reader's validation article; else None (the quote stands alone)."""
         assert self.reader is not None
-        text, sentence = best.paragraph.text, best.paragraph.sentences[best.index]
-        spans = self.reader.read(question, [text], [(sentence.start, sentence.end)])
-        if not spans:
+        span = best.reading
+        if span is None:
             return None
-        span, answer = spans[0], text[spans[0].start:spans[0].end].strip()
-        debug["reader"] = {"span": answer, "margin": round(spans[0].margin, 2)}
+        answer = best.paragraph.text[span.start:span.end].strip()
+        debug["reader"] = {"span": answer, "margin": round(span.margin, 2)}
         return answer if answer and span.margin >= self.reader.null_margin else None
 
     # -- scoring -----------------------------------------------------------------------------
@@ -312,6 +341,10 @@ def _proximity(terms: tuple[Term, ...], sentence: str) -> float:
     return best / total
 
 
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
 def _weighted(terms: tuple[Term, ...], matches: list[float]) -> float:
     total = sum(t.weight for t in terms)
     return sum(t.weight * m for t, m in zip(terms, matches, strict=True)) / total if total else 0.0
@@ -380,7 +413,8 @@ class _Span:
 def _describe(c: Candidate) -> dict[str, Any]:
     return {"anchor": c.paragraph.anchor, "sentence": c.index, "score": round(c.score, 3),
             "dense": round(c.dense, 3), "s_cov": round(c.sentence_coverage, 3),
-            "p_cov": round(c.paragraph_coverage, 3), "typed": len(c.typed)}
+            "p_cov": round(c.paragraph_coverage, 3), "typed": len(c.typed),
+            "reader_bonus": round(c.reader_bonus, 3)}
 
 
 __all__ = ["Answerer", "Draft", "Term"]

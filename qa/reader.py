@@ -177,6 +177,14 @@ class Reader:
              windows: list[tuple[int, int]] | None = None) -> list[ReadSpan]:
         """The best span of each passage that has one, in passage order; with `windows`,
         only spans inside that character range of each passage count."""
+        ranges = [[w] for w in windows] if windows else [[(0, len(p))] for p in passages]
+        return [spans[0] for spans in self.read_windows(question, passages, ranges)
+                if spans[0] is not None]
+
+    def read_windows(self, question: str, passages: list[str],
+                     windows: list[list[tuple[int, int]]]) -> list[list[ReadSpan | None]]:
+        """For each passage, the best span inside each of its character windows (its
+        sentences, say), or None where a window holds no token; one forward pass a passage."""
         import torch
 
         if not passages:
@@ -187,19 +195,20 @@ class Reader:
                                     return_tensors="pt")
         with torch.inference_mode():
             start, end = self.model(**padded)
-        found: dict[int, ReadSpan] = {}
+        found: list[list[ReadSpan | None]] = [[None] * len(w) for w in windows]
         for row, passage in enumerate(enc["overflow_to_sample_mapping"]):
-            offsets = enc["offset_mapping"][row]
-            low, high = windows[passage] if windows else (0, len(passages[passage]))
-            context = [sid == 1 and low <= offsets[i][0] and offsets[i][1] <= high
-                       for i, sid in enumerate(enc.sequence_ids(row))]
+            offsets, sequence = enc["offset_mapping"][row], enc.sequence_ids(row)
             s_logits, e_logits = start[row].tolist(), end[row].tolist()
-            best = best_span(s_logits, e_logits, context)
-            if best is None:
-                continue
-            s, e, score = best
-            span = ReadSpan(passage, offsets[s][0], offsets[e][1], score,
-                            s_logits[0] + e_logits[0])
-            if passage not in found or span.margin > found[passage].margin:
-                found[passage] = span
-        return [found[i] for i in sorted(found)]
+            for w, (low, high) in enumerate(windows[passage]):
+                context = [sid == 1 and low <= offsets[i][0] and offsets[i][1] <= high
+                           for i, sid in enumerate(sequence)]
+                best = best_span(s_logits, e_logits, context)
+                if best is None:
+                    continue
+                s, e, score = best
+                span = ReadSpan(passage, offsets[s][0], offsets[e][1], score,
+                                s_logits[0] + e_logits[0])
+                known = found[passage][w]
+                if known is None or span.margin > known.margin:
+                    found[passage][w] = span
+        return found

@@ -73,6 +73,20 @@ def test_the_shipped_reader_finds_typed_answers_in_new_prose() -> None:
     assert "18 kilometres" in PASSAGE[how_far.start:how_far.end]
 
 
+@pytest.mark.slow
+def test_reading_sentence_windows_keeps_each_span_inside_its_sentence() -> None:
+    reader = rd.default_reader()
+    cut = PASSAGE.index(". ") + 1
+    windows = [(0, cut), (cut + 1, len(PASSAGE))]
+    first, second = reader.read_windows("When was the Lisbon aqueduct completed?", [PASSAGE],
+                                        [windows])[0]
+    assert first is not None and second is not None
+    assert first.end <= cut and second.start > cut
+    whole, = reader.read("When was the Lisbon aqueduct completed?", [PASSAGE])
+    assert max(first.margin, second.margin) == pytest.approx(whole.margin, abs=1e-4)
+    assert reader.read_windows("When?", [], []) == []
+
+
 def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "reader"
     shutil.copytree(rd.READER_DIR, folder)

@@ -1,7 +1,8 @@
 """Evidence → answer: pick the sentences that answer the question, or abstain.
 
 Without a generative model the answer is assembled from the document's own sentences:
-  1. score every sentence of the retrieved paragraphs (meaning, term coverage, answer type);
+  1. score every sentence of the retrieved paragraphs (meaning, term coverage, answer type),
+     and let the trained reader's confidence that it holds the answer nudge the ranking;
   2. check that the best one answers *this* question — its names and numbers are there, the
      expected kind of answer (amount, date, name) is there, enough of the question is
      covered — else abstain;
@@ -44,6 +45,7 @@ PROXIMITY_WINDOW = 10
 W_HEAD = 0.15  # a name span that is the kind of thing asked for ("Which publication" ~ Magazine)
 # The reader's belief that a sentence holds the answer: W_READER · sigmoid(margin / scale).
 W_READER, READER_SCALE = 0.10, 2.0
+MAX_READ_PARAGRAPHS = 3  # the reader costs ~25 ms a paragraph on 2 cores
 # Abstention thresholds (see `_abstention_reason`).
 MIN_DENSE = 0.20
 MIN_PARAGRAPH_COVERAGE = 0.40
@@ -140,11 +142,12 @@ class Answerer:
         return self._compose(info, best, candidates, hits, debug, short)
 
     def _weigh_with_reader(self, question: str, candidates: list[Candidate]) -> None:
-        """Let the reader's margin nudge the ranking: every sentence close enough to the top
-        to be overtaken is read (one pass per paragraph) and gains up to W_READER."""
+        """Let the reader's margin nudge the ranking: the sentences close enough to the top to
+        be overtaken, in the best few paragraphs, are read (one pass a paragraph) and gain up
+        to W_READER."""
         assert self.reader is not None
         near = [c for c in candidates if c.score >= candidates[0].score - W_READER]
-        rows = list(dict.fromkeys(c.hit.row for c in near))
+        rows = list(dict.fromkeys(c.hit.row for c in near))[:MAX_READ_PARAGRAPHS]
         paragraphs = [self.index.paragraphs[row] for row in rows]
         readings = self.reader.read_windows(
             question, [p.text for p in paragraphs],

@@ -247,7 +247,7 @@ class Answerer:
         for term in info.terms:
             if not self._checkable_entity(term):
                 continue
-            if not self.analyser.in_corpus(term.stem):
+            if not self.analyser.family_in_corpus(term.stem):
                 yield f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from qa.question import Term
-from qa.text import is_content, stem, tokenize
+from qa.text import is_content, same_family, stem, tokenize
 
 SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
@@ -115,6 +115,8 @@ class Matcher:
             return 0.9  # "PM" for "Prime Minister"
         if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):
             return 0.9
+        if term.entity and any(same_family(term.stem, s) for s in evidence.stems):
+            return 0.9  # "Germans" for "Germany"
         if term.entity or not len(evidence.rows) or not vector.any():
             return 0.0
         cosine = float(np.max(self.word_vectors[evidence.rows] @ vector))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from qa.errors import InputError
-from qa.text import STOPWORDS, is_content, stem, tokenize
+from qa.text import STOPWORDS, family_roots, is_content, stem, tokenize
 
 MAX_WORD_CHARS = 40  # longer "words" are noise (a pasted hash, "xxxx…"), not terms
 IDF_POWER = 1.5  # > 1 lets the rare words of a question decide, as they do for a reader
@@ -122,6 +122,7 @@ class QuestionAnalyser:
             doc_freq.update({t.stem for t in tokenize(text)})
         self.sentence_count = max(1, count)
         self.doc_freq = doc_freq
+        self.family_roots = {root for s in doc_freq for root in family_roots(s)}
         self.vocabulary = sorted(set(vocabulary))
         self.known_norms = set(self.vocabulary)
         self.dictionary = dictionary  # real English words: never repaired as typos
@@ -133,6 +134,10 @@ class QuestionAnalyser:
 
     def in_corpus(self, stem_: str) -> bool:
         return stem_ in self.doc_freq
+
+    def family_in_corpus(self, stem_: str) -> bool:
+        """The word, or another of its family ("Germans" for "Germany"), is in the corpus."""
+        return self.in_corpus(stem_) or bool(family_roots(stem_) & self.family_roots)
 
     def repair(self, norm: str) -> str:
         """The closest corpus word for an unknown word (a typo), or the word itself."""

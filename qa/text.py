@@ -82,6 +82,25 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+FAMILY_SUFFIXES = ("", "s", "es", "i", "y", "e", "n", "an", "ian", "ese", "ish", "ism", "ist",
+                   "ic", "er")
+
+
+def same_family(a: str, b: str) -> bool:
+    """Two stems of one word family, as names vary: "german" ~ "germani" (Germans, Germany),
+    "nepales" ~ "nepal", "buddhist" ~ "buddhism", "1970s" ~ "1970"; not "johnson" ~
+    "johnston" or "georg" ~ "georgia"."""
+    return bool(family_roots(a) & family_roots(b))
+
+
+def family_roots(word: str) -> set[str]:
+    """The word and its roots under the family suffixes (roots of 4 letters or more)."""
+    if len(word) > 1 and word[:-1].isdigit() and word[-1] == "s":
+        word = word[:-1]  # a decade, "1970s"
+    return {word} | {word[:len(word) - len(suffix)] for suffix in FAMILY_SUFFIXES
+                     if suffix and word.endswith(suffix) and len(word) - len(suffix) >= 4}
+
+
 NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
 

@@ -6,6 +6,7 @@ import pytest
 
 from qa.errors import InputError
 from qa.question import (
+    QuestionAnalyser,
     answer_type,
     clean_question,
     head_noun,
@@ -14,7 +15,7 @@ from qa.question import (
     person_unit,
     repair_function_words,
 )
-from qa.text import number_forms, stem
+from qa.text import number_forms, same_family, stem
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -57,3 +58,20 @@ def test_cleaning_and_repairs() -> None:
 def test_number_forms_cover_spelled_out_numbers() -> None:
     assert number_forms("8") == {"8", stem("eight")}
     assert number_forms("1995") == {"1995"}
+
+
+@pytest.mark.parametrize(("a", "b", "family"), [
+    ("Germans", "Germany", True), ("Nepalese", "Nepal", True), ("Buddhist", "Buddhism", True),
+    ("Palestine", "Palestinian", True), ("1970s", "1970", True),
+    ("Johnson", "Johnston", False), ("George", "Georgia", False), ("Indiana", "India", False),
+    ("Microsoft", "microchip", False),
+])
+def test_word_families_join_the_forms_of_one_name_only(a: str, b: str, family: bool) -> None:
+    assert same_family(stem(a), stem(b)) is family
+
+
+def test_a_name_counts_as_in_the_corpus_when_its_family_is() -> None:
+    analyser = QuestionAnalyser(["Most pupils in Germany attend state schools."],
+                                ["most", "pupils", "germany", "attend", "state", "schools"])
+    assert analyser.family_in_corpus(stem("Germans"))
+    assert not analyser.family_in_corpus(stem("Georgia"))

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from qa.question import Term
-from qa.text import is_content, same_family, stem, tokenize
+from qa.text import family_roots, is_content, number_forms, stem, tokenize
 
 SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
@@ -33,6 +34,11 @@ class EvidenceWords:
     norms: tuple[str, ...]
     rows: np.ndarray
     initialisms: frozenset[str] = frozenset()
+
+    @cached_property
+    def family_roots(self) -> frozenset[str]:
+        """Roots of the stems' word families ("german" for Germany), built when first asked."""
+        return frozenset(root for s in self.stems for root in family_roots(s))
 
 
 def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
@@ -109,13 +115,13 @@ class Matcher:
         if any(term.stem in longs and short in evidence.stems
                for short, longs in self.aliases.items()):
             return 0.9
-        if term.norm.isdigit():
-            return 0.0
+        if term.norm.isdigit():  # a number matches itself or its word ("8" ~ "eight")
+            return 1.0 if number_forms(term.norm) & evidence.stems else 0.0
         if term.text.isupper() and len(term.norm) >= 2 and term.norm in evidence.initialisms:
             return 0.9  # "PM" for "Prime Minister"
         if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):
             return 0.9
-        if term.entity and any(same_family(term.stem, s) for s in evidence.stems):
+        if term.entity and family_roots(term.stem) & evidence.family_roots:
             return 0.9  # "Germans" for "Germany"
         if term.entity or not len(evidence.rows) or not vector.any():
             return 0.0

@@ -82,7 +82,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-FAMILY_SUFFIXES = ("", "s", "es", "i", "y", "e", "n", "an", "ian", "ese", "ish", "ism", "ist",
+FAMILY_SUFFIXES = ("s", "es", "i", "y", "e", "n", "an", "ian", "ese", "ish", "ism", "ist",
                    "ic", "er")
 
 
@@ -98,7 +98,7 @@ def family_roots(word: str) -> set[str]:
     if len(word) > 1 and word[:-1].isdigit() and word[-1] == "s":
         word = word[:-1]  # a decade, "1970s"
     return {word} | {word[:len(word) - len(suffix)] for suffix in FAMILY_SUFFIXES
-                     if suffix and word.endswith(suffix) and len(word) - len(suffix) >= 4}
+                     if word.endswith(suffix) and len(word) - len(suffix) >= 4}
 
 
 NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "

@@ -29,7 +29,7 @@ from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
-from qa.spans import fits_unit, name_spans, typed_spans
+from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
 from qa.text import content_stems, tokenize
 from qa.types import Citation, Paragraph
 
@@ -52,6 +52,12 @@ MIN_PARAGRAPH_COVERAGE = 0.40
 MIN_SENTENCE_COVERAGE = 0.25
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
+
+# A passage can answer a negated question only if it negates something itself.
+_NEGATION_CUES = re.compile(
+    r"\b(?:not|never|no|none|nor|neither|n't|cannot|without|except|unless|instead|rather|"
+    r"unlike|exclud\w*|lack\w*|absen\w*|fail\w*|unable|avoid\w*|prohibit\w*|banned|"
+    r"refus\w*|den(?:y|ies|ied))\b", re.IGNORECASE)
 
 _LEANS_BACK = re.compile(
     r"^(?:it|its|this|these|that|those|they|their|he|she|his|her|such|then|another|"
@@ -112,6 +118,7 @@ class Answerer:
         self.matcher = Matcher(index.words, index.word_vectors,
                                find_aliases(p.text for p in index.paragraphs))
         self.initialisms = find_initialisms(p.text for p in index.paragraphs)
+        self.proper_words = proper_words(texts)
         self.titles = {d.doc: d.title for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
 
@@ -251,12 +258,17 @@ class Answerer:
                 yield f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
+            if info.negated and not _NEGATION_CUES.search(window):
+                yield "the question asks what is not so, and the best passage negates nothing"
             rivals = [window[a:b] for a, b in name_spans(window)
-                      if not content_stems(window[a:b]) & question_stems]
+                      if not content_stems(window[a:b]) & question_stems
+                      and is_proper_name(window[a:b], self.proper_words)]
             for term, in_sentence, in_paragraph in zip(
                     info.terms, best.matches, best.paragraph_matches, strict=True):
                 if term.norm.isdigit() and in_paragraph < 1.0:  # not "1860" for the 1850s
                     yield f"the best passage does not mention {term.text}"
+                if term.norm.isdigit() and in_sentence < 1.0:  # 1992 elsewhere in the paragraph
+                    yield f"the best sentence does not mention {term.text}"
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
@@ -268,6 +280,14 @@ class Answerer:
         if info.answer_type != "other" and not best.typed:
             kind = info.unit or info.answer_type
             yield f"the best passage holds no {kind} for the question"
+        reading = best.reading
+        if reading is not None and self.reader is not None and not follow_up:
+            if reading.margin < self.reader.abstain_margin:
+                yield f"the reader finds no answer in the best sentence ({reading.margin:.1f})"
+            read = best.paragraph.text[reading.start:reading.end]
+            if (info.answer_type in ("date", "number") and best.typed
+                    and not typed_spans(read, info.answer_type)):
+                yield f"the reader's answer in the best sentence is no {info.answer_type}"
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 coverage = best.paragraph_coverage

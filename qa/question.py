@@ -83,6 +83,7 @@ class QuestionInfo:
     wants_list: bool
     unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
     head: str = ""  # the noun a "which X" question asks for: "publication", "city"
+    negated: bool = False  # asks what is *not* so ("What did X never do?")
 
 
 def lookup_text(question: str) -> str:
@@ -170,7 +171,13 @@ class QuestionAnalyser:
         return QuestionInfo(
             text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
-            unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected))
+            unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected),
+            negated=bool(NEGATED_Q.search(question)))
+
+
+# "What did the Normans never do?", "Which company no longer trades as Sky?": the question
+# turns on a negation, which stopwords would otherwise drop from its terms.
+NEGATED_Q = re.compile(r"\b(?:not|never|no longer|n't|none|without)\b", re.IGNORECASE)
 
 
 _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",

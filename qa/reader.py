@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -119,9 +120,11 @@ def default_reader() -> Reader:
 class Reader:
     """Loads the shipped weights once; `read` scores a question against passages."""
 
-    def __init__(self, folder: Path = READER_DIR, null_margin: float | None = None) -> None:
+    def __init__(self, folder: Path = READER_DIR, null_margin: float | None = None,
+                 abstain_margin: float | None = None) -> None:
         self.folder = folder
         self._null_margin = null_margin  # None: the manifest's (calibration passes -inf)
+        self._abstain_margin = abstain_margin
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -137,6 +140,14 @@ class Reader:
         if self._null_margin is not None:
             return self._null_margin
         return float(self.manifest.get("null_margin", 0.0))
+
+    @property
+    def abstain_margin(self) -> float:
+        """Below this margin on the chosen sentence the reader is sure there is no answer
+        there, and the engine abstains (chosen in calibration; -inf: never)."""
+        if self._abstain_margin is not None:
+            return self._abstain_margin
+        return float(self.manifest.get("abstain_margin", -math.inf))
 
     def seen_articles(self) -> frozenset[str]:
         """Folder names of the articles used to train or calibrate these weights."""

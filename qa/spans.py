@@ -7,6 +7,7 @@ verbatim substring. No model is involved: these are patterns for English prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
@@ -41,6 +42,25 @@ _WEAK_NAME_STARTS = {"the", "a", "an", "in", "on", "at", "this", "that", "these"
                      "however", "also", "and", "but", "for", "by", "with", "as", "according",
                      "there", "then", "while", "between", "from", "over", "after", "before",
                      "both", "each", "such", "japanese"}
+
+
+def proper_words(sentences: Iterable[str]) -> frozenset[str]:
+    """Lower-cased words the corpus writes capitalised inside a sentence: its names ("Japan",
+    "Meggers"), as opposed to ordinary words that open a sentence ("During", "Some")."""
+    found = set()
+    for sentence in sentences:
+        for match in re.finditer(r"(?<=[\w,;:)] )[A-Z][\w’'&.-]*", sentence):
+            found.add(match.group().rstrip(".'’").lower())
+    return frozenset(found)
+
+
+def is_proper_name(span: str, proper: frozenset[str]) -> bool:
+    """A name span that really names something: an acronym, or a word the corpus capitalises
+    mid-sentence ("Betty Meggers" yes; "During", "Among", "C" in "°C" no)."""
+    words = [w.rstrip(".'’") for w in span.split()]
+    return len(span) > 1 and any(
+        w.lower() in proper or (len(w) > 1 and sum(ch.isupper() for ch in w) >= 2)
+        for w in words)
 
 
 def number_spans(sentence: str) -> list[tuple[int, int]]:

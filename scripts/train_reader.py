@@ -45,6 +45,8 @@ from qa.squad import squad_scores  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 TRAIN_SQUAD2 = ["amazon-rainforest", "construction", "jacksonville-florida", "pharmacy"]
 VALIDATION = ["sky-united-kingdom"]
+DEV_CORPUS = EVAL.parent / "corpus"  # the article, and its development questions
+DEV_QUESTIONS = EVAL / "dev.jsonl"
 HELD_OUT = ["black-death", "harvard-university", "normans", "private-school",
             "victoria-australia"]
 STOP = set("a an the of in on at to for by with from and or is was were are be been what "
@@ -98,7 +100,7 @@ def swapped_question(question: str, paragraph: str, pool: list[str],
 
 
 def examples_of(folder: Path, rng: random.Random, negatives: float,
-                swaps: float = 0.0) -> list[tuple]:
+                swaps: float = 0.0, repeat_unanswerable: int = 1) -> list[tuple]:
     """(question, paragraph, answer start char or -1, answer end char, golds) tuples."""
     paragraphs, questions = read_article(folder)
     overlap = Overlap(paragraphs)
@@ -108,7 +110,8 @@ def examples_of(folder: Path, rng: random.Random, negatives: float,
         golds = [a for a in q.get("answers", []) if a.strip()]
         ranked = overlap.ranked(q["question"])
         if not golds:
-            out.append((q["question"], paragraphs[ranked[0]], -1, -1, []))
+            out.extend([(q["question"], paragraphs[ranked[0]], -1, -1, [])]
+                       * repeat_unanswerable)
             continue
         support = q["support_any"][0][:60]
         gold_idx = next((i for i, p in enumerate(paragraphs) if p.startswith(support)), None)
@@ -185,30 +188,44 @@ def reader_alone_f1(folder: Path, examples: list[tuple]) -> float:
     return round(100 * sum(scores) / max(1, len(scores)), 1)
 
 
-def calibrate(folder: Path, articles: list[str]) -> tuple[float, dict]:
-    """Choose the reader's margin on the validation articles, through the whole pipeline.
+def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
+    """Choose the reader's two margins on the validation articles, through the whole pipeline.
 
-    Each article is indexed and asked as `qa eval` does, with every span of the reader kept;
-    the margin chosen is the one under which dropping the short answer gives the best SQuAD
-    F1 (a span below it is a guess the app should not put in bold)."""
+    Each article is indexed and asked as `qa eval` does, with every span of the reader kept
+    and no abstention by the reader. The short-answer margin is the one under which dropping
+    the short answer gives the best SQuAD F1 (a span below it is a guess the app should not put
+    in bold). The abstention floor sits just under the lowest margin of any answerable question
+    the engine answers, on the validation articles and on the article's development questions
+    (`DEV_QUESTIONS`): below it the reader is surer of "no answer" than it ever was on a
+    question that had one."""
     from qa.config import Settings
     from qa.embedding import MiniLMEmbedder
     from qa.pipeline import Pipeline
 
-    reader = rd.Reader(folder, null_margin=-math.inf)
+    reader = rd.Reader(folder, null_margin=-math.inf, abstain_margin=-math.inf)
     embedder = MiniLMEmbedder()
     rows = []
-    for name in articles:
-        article = EVAL / "squad" / name
+    answerable_margins = []
+    corpora = [(EVAL / "squad" / name / "corpus", EVAL / "squad" / name / "questions.jsonl")
+               for name in articles] + [(DEV_CORPUS, DEV_QUESTIONS)]
+    for corpus, questions in corpora:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(corpus_dir=article / "corpus", index_dir=Path(tmp))
+            settings = Settings(corpus_dir=corpus, index_dir=Path(tmp))
             pipeline = Pipeline.load(settings, embedder=embedder, reader=reader)
-            for line in (article / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+            for line in questions.read_text(encoding="utf-8").splitlines():
                 item = json.loads(line)
+                if item.get("history"):
+                    continue  # the floor does not apply to follow-ups
                 answer = pipeline.ask(item["question"])
                 margin = answer.debug.get("reader", {}).get("margin", -math.inf)
-                short = "" if answer.abstained else answer.short_answer or ""
-                rows.append((margin, short, [g for g in item.get("answers", []) if g.strip()]))
+                golds = [g for g in item.get("answers", []) if g.strip()]
+                answerable = bool(golds) or item.get("type") not in ("unanswerable",
+                                                                     "adversarial")
+                if answerable and not answer.abstained and math.isfinite(margin):
+                    answerable_margins.append(margin)
+                if questions != DEV_QUESTIONS:
+                    short = "" if answer.abstained else answer.short_answer or ""
+                    rows.append((margin, short, golds))
 
     def f1(cut: float) -> float:
         return sum(squad_scores(short if margin >= cut else "", golds)[1]
@@ -216,10 +233,13 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, dict]:
 
     cuts = sorted({round(r[0], 2) for r in rows if math.isfinite(r[0])} | {-math.inf})
     best = max(cuts, key=f1)
+    floor = float(math.floor(min(answerable_margins)))
     kept = sum(bool(short) and margin >= best for margin, short, _ in rows)
-    return best, {"validation_questions": len(rows), "validation_f1": round(100 * f1(best), 1),
-                  "validation_f1_every_span": round(100 * f1(-math.inf), 1),
-                  "validation_short_answers": round(100 * kept / len(rows), 1)}
+    return best, floor, {
+        "validation_questions": len(rows), "validation_f1": round(100 * f1(best), 1),
+        "validation_f1_every_span": round(100 * f1(-math.inf), 1),
+        "validation_short_answers": round(100 * kept / len(rows), 1),
+        "lowest_answerable_margin": round(min(answerable_margins), 2)}
 
 
 def main() -> None:
@@ -231,6 +251,8 @@ def main() -> None:
     parser.add_argument("--swaps", type=float, default=0.0,
                         help="share of answerable questions that also give a name-swapped "
                              "unanswerable one (tried: 0.5 scored lower on validation)")
+    parser.add_argument("--repeat-unanswerable", type=int, default=1,
+                        help="times each SQuAD 2.0 unanswerable question is trained on")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=rd.READER_DIR)
     parser.add_argument("--calibrate-only", action="store_true",
@@ -249,7 +271,8 @@ def main() -> None:
     train_folders = sorted(p for p in (EVAL / "squad-v1").iterdir() if p.is_dir())
     train_folders += [EVAL / "squad" / n for n in TRAIN_SQUAD2]
     train = [e for f in train_folders if (f / "questions.jsonl").is_file()
-             for e in examples_of(f, rng, args.negatives, args.swaps)]
+             for e in examples_of(f, rng, args.negatives, args.swaps,
+                                  args.repeat_unanswerable)]
     valid = [e for n in VALIDATION for e in examples_of(EVAL / "squad" / n, rng, 0.0)]
     tokenizer = rd.load_tokenizer()
     feats = features(tokenizer, train)
@@ -296,7 +319,8 @@ def main() -> None:
                 "train_articles": [f.parent.name + "/" + f.name for f in train_folders],
                 "validation_articles": VALIDATION, "held_out_articles": HELD_OUT,
                 "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-                "negatives": args.negatives, "swaps": args.swaps, "max_length": rd.MAX_LENGTH,
+                "negatives": args.negatives, "swaps": args.swaps,
+                "repeat_unanswerable": args.repeat_unanswerable, "max_length": rd.MAX_LENGTH,
                 "stride": rd.STRIDE, "train_examples": len(train), "train_windows": len(feats),
                 "train_seconds": round(time.time() - started)}
     manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
@@ -305,10 +329,10 @@ def main() -> None:
 
 
 def write_calibration(folder: Path, manifest: dict) -> None:
-    margin, report = calibrate(folder, VALIDATION)
-    manifest.update(report, null_margin=margin)
+    margin, floor, report = calibrate(folder, VALIDATION)
+    manifest.update(report, null_margin=margin, abstain_margin=floor)
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
-    print(json.dumps(report), "null_margin", margin)
+    print(json.dumps(report), "null_margin", margin, "abstain_margin", floor)
 
 
 if __name__ == "__main__":

@@ -112,3 +112,19 @@ def test_a_damaged_reader_is_reported_and_the_engine_answers_without_it(
     assert pipeline.reader is None
     assert "Answering without the reader" in caplog.text
     assert pipeline.ask("How much will Japan invest?").answer
+
+
+@pytest.mark.slow
+def test_the_reader_abstains_only_below_its_calibrated_floor(tmp_path: Path) -> None:
+    """The floor in the manifest sits under every answerable development question; a reader
+    that trusted its "no answer" more would refuse the article's plain facts."""
+    shipped = rd.default_reader()
+    assert shipped.abstain_margin < 0
+    assert shipped.abstain_margin <= shipped.manifest["lowest_answerable_margin"]
+    question = "How much does Japan plan to invest in India over the next decade?"
+    settings = copy_of_article(tmp_path)
+    answered = Pipeline.load(settings, reader=rd.Reader(abstain_margin=shipped.abstain_margin))
+    assert not answered.ask(question).abstained
+    strict = Pipeline.load(settings, reader=rd.Reader(abstain_margin=100.0))
+    refused = strict.ask(question)
+    assert refused.abstained and "reader finds no answer" in refused.debug["abstain"]

@@ -1,0 +1,90 @@
+"""Abstention rules on small documents of our own (fake embedder, no reader): each rule fires
+on the question it is meant for and lets the answerable twin through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.pipeline import Pipeline
+from qa.spans import is_proper_name, proper_words
+from tests.conftest import FakeEmbedder
+
+DOCUMENT = """Normans in Italy
+
+The Normans adopted the feudal doctrines of the rest of France and worked them into a
+hierarchical system in Normandy and in England.
+
+The Normans did not adopt the Norse language of their ancestors. They spoke the Gallo-Romance
+language of the local people instead.
+
+The protection of private schools was written into the constitution to prevent a second
+Gleichschaltung. The constitution itself was adopted by the states in 1949.
+
+During the Oligocene the region was a narrow band of forest. Betty Meggers argued that the
+soil was too poor for large towns along the river.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    folder = tmp_path_factory.mktemp("rules")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "normans.txt").write_text(DOCUMENT, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", reader=False)
+    return Pipeline.load(settings, embedder=FakeEmbedder())
+
+
+def test_a_negated_question_needs_a_negation_in_the_passage(pipeline: Pipeline) -> None:
+    refused = pipeline.ask("What doctrines did the Normans never adopt?")
+    assert refused.abstained, refused.debug
+    assert "negates nothing" in refused.debug["abstain"]
+    answered = pipeline.ask("What language did the Normans not adopt?")
+    assert not answered.abstained, answered.debug
+    assert "did not adopt the Norse language" in answered.answer
+    plain = pipeline.ask("Which doctrines did the Normans adopt?")
+    assert not plain.abstained, plain.debug
+
+
+def test_a_year_of_the_question_must_be_in_the_quoted_sentence(pipeline: Pipeline) -> None:
+    refused = pipeline.ask("Why was the protection of private schools written in 1992?")
+    assert refused.abstained
+    assert "1992" in refused.debug["abstain"]
+    elsewhere = pipeline.ask("Why was the protection of private schools written in 1949?")
+    assert elsewhere.abstained, elsewhere.debug  # 1949 is in the paragraph, not the sentence
+    assert "sentence does not mention 1949" in elsewhere.debug["abstain"]
+    answered = pipeline.ask("Why was the protection of private schools written into the "
+                            "constitution?")
+    assert not answered.abstained, answered.debug
+
+
+def test_proper_words_are_the_names_written_capitalised_inside_a_sentence() -> None:
+    words = proper_words(["During the Oligocene the region was forest.",
+                          "Some say Betty Meggers was right, and Normans agreed."])
+    assert {"oligocene", "betty", "meggers", "normans"} <= words
+    assert "during" not in words and "some" not in words
+
+
+@pytest.mark.parametrize(("span", "name"), [
+    ("During", False), ("Among", False), ("C", False), ("Betty Meggers", True),
+    ("During the Oligocene", True), ("PVR", True), ("Vampire", False),
+])
+def test_a_rival_name_must_really_be_a_name(span: str, name: bool) -> None:
+    proper = proper_words(["During the Oligocene the region was forest.",
+                           "Archeologist Betty Meggers wrote about it."])
+    assert is_proper_name(span, proper) is name
+
+
+def test_rules_leave_the_article_questions_alone(tmp_path: Path) -> None:
+    """The article's own answerable questions are not refused by the rules above."""
+    from tests.conftest import copy_of_article
+
+    pipeline = Pipeline.load(copy_of_article(tmp_path), embedder=FakeEmbedder())
+    for question in ("How much does Japan plan to invest in India over the next decade?",
+                     "How many Indians with specialized skills have moved to Japan over the "
+                     "last five years?"):
+        answer = pipeline.ask(question)
+        assert not answer.abstained, answer.debug

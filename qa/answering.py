@@ -30,7 +30,7 @@ from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
-from qa.text import content_stems, tokenize
+from qa.text import content_stems, number_forms, tokenize
 from qa.types import Citation, Paragraph
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
@@ -55,9 +55,9 @@ MAX_QUOTES = 3
 
 # A passage can answer a negated question only if it negates something itself.
 _NEGATION_CUES = re.compile(
-    r"\b(?:not|never|no|none|nor|neither|n't|cannot|without|except|unless|instead|rather|"
+    r"\b(?:not|never|no|none|nor|neither|cannot|without|except|unless|instead|rather|"
     r"unlike|exclud\w*|lack\w*|absen\w*|fail\w*|unable|avoid\w*|prohibit\w*|banned|"
-    r"refus\w*|den(?:y|ies|ied))\b", re.IGNORECASE)
+    r"refus\w*|den(?:y|ies|ied))\b|n['’]t\b", re.IGNORECASE)
 
 _LEANS_BACK = re.compile(
     r"^(?:it|its|this|these|that|those|they|their|he|she|his|her|such|then|another|"
@@ -258,6 +258,7 @@ class Answerer:
                 yield f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
+            quoted = {token.stem for token in tokenize(window)}
             if info.negated and not _NEGATION_CUES.search(window):
                 yield "the question asks what is not so, and the best passage negates nothing"
             rivals = [window[a:b] for a, b in name_spans(window)
@@ -267,8 +268,8 @@ class Answerer:
                     info.terms, best.matches, best.paragraph_matches, strict=True):
                 if term.norm.isdigit() and in_paragraph < 1.0:  # not "1860" for the 1850s
                     yield f"the best passage does not mention {term.text}"
-                if term.norm.isdigit() and in_sentence < 1.0:  # 1992 elsewhere in the paragraph
-                    yield f"the best sentence does not mention {term.text}"
+                if term.norm.isdigit() and not _mentions_number(quoted, term.norm):
+                    yield f"the quoted sentence does not mention {term.text}"  # 1992 elsewhere
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
@@ -346,6 +347,12 @@ def _new_information(span: str, question: set[str], entities: set[str], kind: st
     if stems and stems <= question:
         return False
     return not (kind == "name" and stems & entities)
+
+
+def _mentions_number(stems: set[str], digits: str) -> bool:
+    """The number is among these word stems, in digits or words ("8", "eight"), or as the
+    decade it opens ("1970" in "the 1970s")."""
+    return any(form in stems or form + "s" in stems for form in number_forms(digits))
 
 
 def _proximity(terms: tuple[Term, ...], sentence: str) -> float:

@@ -172,12 +172,18 @@ class QuestionAnalyser:
             text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
             unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected),
-            negated=bool(NEGATED_Q.search(question)))
+            negated=is_negated(question))
 
 
 # "What did the Normans never do?", "Which company no longer trades as Sky?": the question
 # turns on a negation, which stopwords would otherwise drop from its terms.
-NEGATED_Q = re.compile(r"\b(?:not|never|no longer|n't|none|without)\b", re.IGNORECASE)
+NEGATED_Q = re.compile(r"\b(?:not|never|no longer|none|without)\b|n['’]t\b", re.IGNORECASE)
+_NOT_NEGATING = re.compile(r"\b(?:whether or not|not only|if not)\b", re.IGNORECASE)
+
+
+def is_negated(question: str) -> bool:
+    """The question asks what is *not* so ("not only … but also" does not count)."""
+    return bool(NEGATED_Q.search(_NOT_NEGATING.sub(" ", question)))
 
 
 _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",

@@ -49,14 +49,15 @@ def proper_words(sentences: Iterable[str]) -> frozenset[str]:
     "Meggers"), as opposed to ordinary words that open a sentence ("During", "Some")."""
     found = set()
     for sentence in sentences:
-        for match in re.finditer(r"(?<=[\w,;:)] )[A-Z][\w’'&.-]*", sentence):
-            found.add(match.group().rstrip(".'’").lower())
+        for match in re.finditer(r"(?<=[\w,;)] )[A-Z][\w’'&.-]*", sentence):
+            found.add(re.sub(r"['’]s$", "", match.group().rstrip(".'’")).lower())
     return frozenset(found)
 
 
 def is_proper_name(span: str, proper: frozenset[str]) -> bool:
-    """A name span that really names something: an acronym, or a word the corpus capitalises
-    mid-sentence ("Betty Meggers" yes; "During", "Among", "C" in "°C" no)."""
+    """A name span that really names something: a word of two or more capitals ("PVR",
+    "McDonald"), or one the corpus capitalises mid-sentence ("Betty Meggers" yes; "During",
+    "Among", "C" in "°C" no)."""
     words = [w.rstrip(".'’") for w in span.split()]
     return len(span) > 1 and any(
         w.lower() in proper or (len(w) > 1 and sum(ch.isupper() for ch in w) >= 2)

@@ -196,8 +196,8 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
     the short answer gives the best SQuAD F1 (a span below it is a guess the app should not put
     in bold). The abstention floor sits just under the lowest margin of any answerable question
     the engine answers, on the validation articles and on the article's development questions
-    (`DEV_QUESTIONS`): below it the reader is surer of "no answer" than it ever was on a
-    question that had one."""
+    (`DEV_QUESTIONS`), rounded down to a whole number: below it the reader is surer of "no
+    answer" than it ever was on a question that had one."""
     from qa.config import Settings
     from qa.embedding import MiniLMEmbedder
     from qa.pipeline import Pipeline
@@ -219,8 +219,9 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
                 answer = pipeline.ask(item["question"])
                 margin = answer.debug.get("reader", {}).get("margin", -math.inf)
                 golds = [g for g in item.get("answers", []) if g.strip()]
-                answerable = bool(golds) or item.get("type") not in ("unanswerable",
-                                                                     "adversarial")
+                # SQuAD items carry gold spans; the development questions a type instead
+                answerable = bool(golds) or item.get("type") not in (
+                    None, "unanswerable", "adversarial")
                 if answerable and not answer.abstained and math.isfinite(margin):
                     answerable_margins.append(margin)
                 if questions != DEV_QUESTIONS:
@@ -233,13 +234,14 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
 
     cuts = sorted({round(r[0], 2) for r in rows if math.isfinite(r[0])} | {-math.inf})
     best = max(cuts, key=f1)
-    floor = float(math.floor(min(answerable_margins)))
+    lowest = min(answerable_margins, default=-math.inf)
+    floor = float(math.floor(lowest - 0.01))  # margins in the debug output are rounded
     kept = sum(bool(short) and margin >= best for margin, short, _ in rows)
     return best, floor, {
         "validation_questions": len(rows), "validation_f1": round(100 * f1(best), 1),
         "validation_f1_every_span": round(100 * f1(-math.inf), 1),
         "validation_short_answers": round(100 * kept / len(rows), 1),
-        "lowest_answerable_margin": round(min(answerable_margins), 2)}
+        "lowest_answerable_margin": round(lowest, 2)}
 
 
 def main() -> None:

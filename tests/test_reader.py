@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 import shutil
 from pathlib import Path
 
@@ -115,16 +116,16 @@ def test_a_damaged_reader_is_reported_and_the_engine_answers_without_it(
 
 
 @pytest.mark.slow
-def test_the_reader_abstains_only_below_its_calibrated_floor(tmp_path: Path) -> None:
-    """The floor in the manifest sits under every answerable development question; a reader
-    that trusted its "no answer" more would refuse the article's plain facts."""
-    shipped = rd.default_reader()
-    assert shipped.abstain_margin < 0
-    assert shipped.abstain_margin <= shipped.manifest["lowest_answerable_margin"]
+def test_the_reader_abstains_only_below_its_floor(tmp_path: Path) -> None:
+    """A question is refused by the reader exactly when its margin on the chosen sentence is
+    under the floor; the shipped floor is below zero ("no answer" must be clear, not likely)."""
+    assert rd.default_reader().abstain_margin < 0
     question = "How much does Japan plan to invest in India over the next decade?"
     settings = copy_of_article(tmp_path)
-    answered = Pipeline.load(settings, reader=rd.Reader(abstain_margin=shipped.abstain_margin))
-    assert not answered.ask(question).abstained
-    strict = Pipeline.load(settings, reader=rd.Reader(abstain_margin=100.0))
-    refused = strict.ask(question)
+    probe = Pipeline.load(settings, reader=rd.Reader(abstain_margin=-math.inf)).ask(question)
+    margin = probe.debug["reader"]["margin"]
+    below = Pipeline.load(settings, reader=rd.Reader(abstain_margin=margin - 0.1))
+    assert not below.ask(question).abstained
+    above = Pipeline.load(settings, reader=rd.Reader(abstain_margin=margin + 0.1))
+    refused = above.ask(question)
     assert refused.abstained and "reader finds no answer" in refused.debug["abstain"]

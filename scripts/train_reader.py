@@ -325,8 +325,8 @@ def main() -> None:
                 "repeat_unanswerable": args.repeat_unanswerable, "max_length": rd.MAX_LENGTH,
                 "stride": rd.STRIDE, "train_examples": len(train), "train_windows": len(feats),
                 "train_seconds": round(time.time() - started)}
-    manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
     (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
     write_calibration(args.out, manifest)
 
 

@@ -24,13 +24,13 @@ import numpy as np
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder, known_words
-from qa.evidence import Matcher, find_aliases, find_initialisms
+from qa.evidence import Matcher, find_aliases, find_initialisms, mentions_number
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
-from qa.text import content_stems, number_forms, tokenize
+from qa.text import content_stems, tokenize
 from qa.types import Citation, Paragraph
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
@@ -258,7 +258,7 @@ class Answerer:
                 yield f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
-            quoted = {token.stem for token in tokenize(window)}
+            quoted = None  # the quoted window's words, looked at only for a number
             if info.negated and not _NEGATION_CUES.search(window):
                 yield "the question asks what is not so, and the best passage negates nothing"
             rivals = [window[a:b] for a, b in name_spans(window)
@@ -268,8 +268,10 @@ class Answerer:
                     info.terms, best.matches, best.paragraph_matches, strict=True):
                 if term.norm.isdigit() and in_paragraph < 1.0:  # not "1860" for the 1850s
                     yield f"the best passage does not mention {term.text}"
-                if term.norm.isdigit() and not _mentions_number(quoted, term.norm):
-                    yield f"the quoted sentence does not mention {term.text}"  # 1992 elsewhere
+                if term.norm.isdigit():
+                    quoted = quoted or self.matcher.evidence(window)
+                    if not mentions_number(term.norm, quoted):  # 1992 elsewhere in the paragraph
+                        yield f"the quoted sentence does not mention {term.text}"
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
@@ -285,9 +287,8 @@ class Answerer:
         if reading is not None and self.reader is not None and not follow_up:
             if reading.margin < self.reader.abstain_margin:
                 yield f"the reader finds no answer in the best sentence ({reading.margin:.1f})"
-            read = best.paragraph.text[reading.start:reading.end]
-            if (info.answer_type in ("date", "number") and best.typed
-                    and not typed_spans(read, info.answer_type)):
+            if info.answer_type in ("date", "number") and best.typed and not typed_spans(
+                    best.paragraph.text[reading.start:reading.end], info.answer_type):
                 yield f"the reader's answer in the best sentence is no {info.answer_type}"
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
@@ -347,12 +348,6 @@ def _new_information(span: str, question: set[str], entities: set[str], kind: st
     if stems and stems <= question:
         return False
     return not (kind == "name" and stems & entities)
-
-
-def _mentions_number(stems: set[str], digits: str) -> bool:
-    """The number is among these word stems, in digits or words ("8", "eight"), or as the
-    decade it opens ("1970" in "the 1970s")."""
-    return any(form in stems or form + "s" in stems for form in number_forms(digits))
 
 
 def _proximity(terms: tuple[Term, ...], sentence: str) -> float:

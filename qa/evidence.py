@@ -41,6 +41,13 @@ class EvidenceWords:
         return frozenset(root for s in self.stems for root in family_roots(s))
 
 
+def mentions_number(digits: str, evidence: EvidenceWords) -> bool:
+    """The evidence has this number in digits or words ("8" ~ "eight"), or the decade it opens
+    ("1970" in "the 1970s")."""
+    return any(form in evidence.stems or form + "s" in evidence.stems
+               for form in number_forms(digits))
+
+
 def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
     """Acronyms defined in parentheses, mapped to the stems of the words they abbreviate."""
     aliases: dict[str, set[str]] = {}
@@ -115,8 +122,8 @@ class Matcher:
         if any(term.stem in longs and short in evidence.stems
                for short, longs in self.aliases.items()):
             return 0.9
-        if term.norm.isdigit():  # a number matches itself or its word ("8" ~ "eight")
-            return 1.0 if number_forms(term.norm) & evidence.stems else 0.0
+        if term.norm.isdigit():
+            return 1.0 if mentions_number(term.norm, evidence) else 0.0
         if term.text.isupper() and len(term.norm) >= 2 and term.norm in evidence.initialisms:
             return 0.9  # "PM" for "Prime Minister"
         if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):

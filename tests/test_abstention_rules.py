@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.config import Settings
@@ -144,3 +145,12 @@ def test_the_readers_answer_must_be_the_kind_asked_for(tmp_path: Path, pattern: 
         assert "reader's answer in the best sentence is no date" in answer.debug["abstain"]
     else:
         assert answer.short_answer == "1949"
+
+
+def test_numbers_are_matched_in_digits_words_and_decades() -> None:
+    from qa.evidence import Matcher, mentions_number
+
+    matcher = Matcher([], np.zeros((0, 4), dtype=np.float32), {})
+    evidence = matcher.evidence("Eight plants opened in the 1970s.")
+    assert mentions_number("8", evidence) and mentions_number("1970", evidence)
+    assert not mentions_number("1971", evidence) and not mentions_number("9", evidence)

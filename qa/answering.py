@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.antonyms import default_antonyms
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder, known_words
@@ -119,6 +120,7 @@ class Answerer:
                                find_aliases(p.text for p in index.paragraphs))
         self.initialisms = find_initialisms(p.text for p in index.paragraphs)
         self.proper_words = proper_words(texts)
+        self.antonyms = default_antonyms()
         self.titles = {d.doc: d.title for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
 
@@ -261,6 +263,10 @@ class Answerer:
             quoted = None  # the quoted window's words, looked at only for a number
             if info.negated and not _NEGATION_CUES.search(window):
                 yield "the question asks what is not so, and the best passage negates nothing"
+            opposite = self.antonyms.contradiction(info.corrected, window)
+            if opposite:
+                yield (f"the question asks about '{opposite.asked}', the best passage says "
+                       f"'{opposite.found}'")
             rivals = [window[a:b] for a, b in name_spans(window)
                       if not content_stems(window[a:b]) & question_stems
                       and is_proper_name(window[a:b], self.proper_words)]

@@ -154,3 +154,13 @@ def test_numbers_are_matched_in_digits_words_and_decades() -> None:
     evidence = matcher.evidence("Eight plants opened in the 1970s.")
     assert mentions_number("8", evidence) and mentions_number("1970", evidence)
     assert not mentions_number("1971", evidence) and not mentions_number("9", evidence)
+
+
+def test_an_opposite_in_the_quoted_sentence_is_no_answer(pipeline: Pipeline) -> None:
+    refused = pipeline.ask("Why was the protection of public schools written into the "
+                           "constitution?")
+    assert refused.abstained, refused.debug
+    assert "asks about 'public', the best passage says 'private'" in refused.debug["abstain"]
+    contrasted = pipeline.ask("Was the protection of private or public schools written into "
+                              "the constitution?")
+    assert not contrasted.abstained, contrasted.debug

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from qa.text import STOPWORDS, tokenize
+from qa.text import STOPWORDS, Token, tokenize
 
 LEXICON = Path(__file__).parent / "data" / "antonyms.tsv"
 # Regular inflections tried when a word is not in the lexicon as it stands: (suffix, ending).
@@ -74,9 +74,9 @@ class Antonyms:
     def contradiction(self, question: str, evidence: str) -> Contradiction | None:
         """The first question word whose opposite the evidence says instead of it."""
         evidence_lower = evidence.lower()
-        evidence_lemmas = self._lemmas_of(evidence)
+        evidence_lemmas = self._lemmas_of(tokenize(evidence))
         question_tokens = tokenize(question)
-        question_lemmas = self._lemmas_of(question)
+        question_lemmas = self._lemmas_of(question_tokens)
         for token in question_tokens:
             if token.norm in STOPWORDS and token.norm not in _FAMILIES:
                 continue
@@ -91,8 +91,8 @@ class Antonyms:
                         return Contradiction(token.text, opposite)
         return None
 
-    def _lemmas_of(self, text: str) -> set[str]:
-        return {lemma for token in tokenize(text) for lemma in self.lemmas(token.norm)}
+    def _lemmas_of(self, tokens: list[Token]) -> set[str]:
+        return {lemma for token in tokens for lemma in self.lemmas(token.norm)}
 
 
 @cache

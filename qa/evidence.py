@@ -2,7 +2,8 @@
 
 Coverage is the weighted share of the question's terms found in the evidence, where a term is
 found exactly (same stem), through an alias defined in the corpus ("Tokyo Electron Miyagi Ltd
-(TEL Miyagi)" makes TEL stand for Tokyo Electron), as a near-spelling, or by meaning (cosine
+(TEL Miyagi)" makes TEL stand for Tokyo Electron), as another name of the same place ("British"
+for "the UK", `qa/demonyms.py`), as a near-spelling, or by meaning (cosine
 of MiniLM word vectors, e.g. turbulence ≈ instability). This module scores; it decides nothing.
 """
 
@@ -16,6 +17,7 @@ from functools import cached_property
 import numpy as np
 from rapidfuzz import fuzz
 
+from qa.demonyms import Demonyms, default_demonyms
 from qa.question import Term
 from qa.text import family_roots, is_content, number_forms, stem, tokenize
 
@@ -76,10 +78,11 @@ class Matcher:
     """Scores terms against evidence; holds the corpus word vectors and aliases."""
 
     def __init__(self, words: list[str], word_vectors: np.ndarray,
-                 aliases: dict[str, set[str]]) -> None:
+                 aliases: dict[str, set[str]], demonyms: Demonyms | None = None) -> None:
         self.word_rows = {w: i for i, w in enumerate(words)}
         self.word_vectors = word_vectors
         self.aliases = aliases
+        self.demonyms = demonyms or default_demonyms()
 
     def evidence(self, text: str) -> EvidenceWords:
         norms = tuple({t.norm for t in tokenize(text) if is_content(t.norm)})
@@ -130,6 +133,8 @@ class Matcher:
             return 0.9
         if term.entity and family_roots(term.stem) & evidence.family_roots:
             return 0.9  # "Germans" for "Germany"
+        if term.entity and self.demonyms.named_in(term.stem, evidence.stems):
+            return 0.9  # "British" for "the UK"
         if term.entity or not len(evidence.rows) or not vector.any():
             return 0.0
         cosine = float(np.max(self.word_vectors[evidence.rows] @ vector))

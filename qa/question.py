@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from qa.demonyms import default_demonyms
 from qa.errors import InputError
 from qa.text import STOPWORDS, family_roots, is_content, stem, tokenize
 
@@ -137,8 +138,10 @@ class QuestionAnalyser:
         return stem_ in self.doc_freq
 
     def family_in_corpus(self, stem_: str) -> bool:
-        """The word, or another of its family ("Germans" for "Germany"), is in the corpus."""
-        return self.in_corpus(stem_) or bool(family_roots(stem_) & self.family_roots)
+        """The word, another of its family ("Germans" for "Germany"), or another name of the
+        same place ("Filipino" for "the Philippines") is in the corpus."""
+        return (self.in_corpus(stem_) or bool(family_roots(stem_) & self.family_roots)
+                or default_demonyms().named_in(stem_, self.doc_freq))
 
     def repair(self, norm: str) -> str:
         """The closest corpus word for an unknown word (a typo), or the word itself."""

@@ -15,7 +15,8 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                 r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|"
                 r"half|third|thirds|quarter|quarters|one-third|two-thirds|one-quarter|one-fourth|three-quarters|a third|"
-                r"a quarter|a half|several|dozens|hundreds|thousands|millions|billions)")
+                r"a quarter|a half|a dozen|a hundred|a thousand|a million|a billion|million|"
+                r"billion|trillion|several|dozens|hundreds|thousands|millions|billions)")
 _SCALE = (r"(?:\s?%|\s?(?:percent|per cent|thousand|million|billion|trillion|crore|lakh|bn)"
           r"\b)?")
 _UNIT = (r"(?:[\s-]?(?:USD|JPY|INR|EUR|GBP|yen|dollars?|rupees?|euros?|pounds?|km|kilometers?|"
@@ -26,14 +27,24 @@ NUMBER = re.compile(
     r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?" + _SCALE + _UNIT +
     r"|(?<!\w)" + _NUMBER_WORD + r"(?:[\s-]" + _NUMBER_WORD + r")*" + _SCALE + _UNIT + r"(?!\w)",
     re.IGNORECASE)
+_ORDINAL_WORD = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+                 r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+                 r"nineteenth|twentieth|twenty-first")
 DATE = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+\d{4})?(?!\w)|"
     r"\b(?:(?:from|between)\s+)?(?:" + _MONTH + r"\s+\d{1,2},?\s+)?(?:" + _MONTH + r"\s+)?"
     r"(?:1[0-9]{3}|20[0-9]{2})s?(?:\s*(?:-|–|to|and|until|through)\s*(?:1[0-9]{3}|20[0-9]{2}))?"
     r"\b|\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\b|\b\d{1,2}(?:st|nd|rd|th)\s+centur(?:y|ies)"
     r"\b|\b(?:over|in|during|for) the (?:last|past|next) (?:\w+ )?(?:years?|decades?|months?)\b|"
-    r"\b(?:the )?(?:early|mid|late)[- ]\d{4}s\b|\b(?:annually|yearly|recently|today|currently)\b",
+    r"\b(?:the )?(?:early|mid|late)[- ]\d{4}s\b|\b(?:annually|yearly|recently|today|currently)\b|"
+    r"\b(?:" + _ORDINAL_WORD + r")\s+centur(?:y|ies)\b",
     re.IGNORECASE)
+# A year before 1000 needs a cue: "in 911", "since 850", "c. 850"; "AD 70" and "500 BC" any.
+_EARLY_YEAR = re.compile(
+    r"\b(?:in|since|until|till|circa|c\.)\s+([1-9]\d{2})\b(?!\s*(?:%|percent|per|people|"
+    r"men|ships|soldiers|km|miles|years|months|weeks|days|hours|minutes)\b)"
+    r"|\b(?:AD|A\.D\.|CE)\s+(\d{1,3})\b"
+    r"|\b(\d{1,3})\s+(?:AD|A\.D\.|BC|B\.C\.|BCE|CE)\b")
 _NAME_WORD = r"(?:[A-Z][\w’'&.-]*[\w]|[A-Z])"
 NAME = re.compile(
     _NAME_WORD + r"(?:(?:\s+(?:of|for|de|la|du|von|van|the|&)\s+|\s+)" + _NAME_WORD + r")*")
@@ -69,7 +80,11 @@ def number_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def date_spans(sentence: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+    spans = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+    for match in _EARLY_YEAR.finditer(sentence):
+        group = next(i for i in (1, 2, 3) if match.group(i))
+        spans.append((match.start(group), match.end(group)))
+    return sorted(spans)
 
 
 def name_spans(sentence: str) -> list[tuple[int, int]]:

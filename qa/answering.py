@@ -31,8 +31,8 @@ from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
-from qa.text import content_stems, tokenize
-from qa.types import Citation, Paragraph
+from qa.text import content_stems, family_roots, tokenize
+from qa.types import Citation, Paragraph, Sentence
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
 W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.20, 0.60, 0.20, 0.10, 0.05
@@ -122,6 +122,7 @@ class Answerer:
         self.proper_words = proper_words(texts)
         self.antonyms = default_antonyms()
         self.titles = {d.doc: d.title for d in index.documents}
+        self.title_roots = {d.doc: _roots(d.title) for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
 
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
@@ -209,16 +210,12 @@ class Answerer:
                           zip(terms, own, previous_matches or [0.0] * len(own), strict=True)]
                 s_cov = _weighted(terms, merged)
                 start = sentence.start
+                typed = _typed(sentence, info, question_stems, entity_stems)
                 if j > 0 and (leans_back or s_cov - _weighted(terms, own) >= QUOTE_CONTEXT_GAIN):
-                    start = paragraph.sentences[j - 1].start
+                    before = paragraph.sentences[j - 1]  # quoted too, so its spans count
+                    start = before.start
                     dense = max(dense, (dense + previous_dense) / 2)
-                typed = [span for span in typed_spans(sentence.text, info.answer_type)
-                         if _new_information(sentence.text[span[0]:span[1]], question_stems,
-                                             entity_stems, info.answer_type)]
-                if info.unit:
-                    typed = [span for span in typed
-                             if fits_unit(sentence.text[span[0]:span[1]], info.unit)]
-                typed = [(a + sentence.start, b + sentence.start) for a, b in typed]
+                    typed = _typed(before, info, question_stems, entity_stems) + typed
                 candidate = Candidate(hit, j, start, sentence.end, dense, s_cov, p_cov, typed,
                                       merged, p_matches)
                 candidate.proximity = _proximity(terms, sentence.text)
@@ -282,7 +279,8 @@ class Answerer:
                     continue
                 if in_paragraph < 0.5:
                     yield f"the best passage is not about '{term.text}'"
-                if in_sentence < 0.5 and rivals and info.answer_type != "name":
+                if (in_sentence < 0.5 and rivals and info.answer_type != "name"
+                        and not self._implied_subject(term, rivals, best.paragraph.doc)):
                     yield f"the best sentence is about {rivals[0]}, not '{term.text}'"
         if best.dense < MIN_DENSE:
             yield f"no passage is close in meaning (best {best.dense:.2f})"
@@ -303,6 +301,13 @@ class Answerer:
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 coverage = best.sentence_coverage
                 yield f"the sentence covers too little ({coverage:.2f})"
+
+    def _implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
+        """The term names the document's subject ("Harvard" in "Harvard University"), which
+        its sentences need not repeat, and no rival is another name of the title ("India" in
+        "India Japan Semiconductors" for a question about Japan)."""
+        title = self.title_roots.get(doc, frozenset())
+        return bool(_roots(term.text) & title) and not any(_roots(r) & title for r in rivals)
 
     def _checkable_entity(self, term: Term) -> bool:
         """A name the evidence must contain (acronyms the corpus spells out are exempt)."""
@@ -345,6 +350,24 @@ class Answerer:
         text = (f"The {self.subject} does not say. I found no passage that answers this "
                 f"question, so there is nothing to cite.")
         return Draft(text, True, (), None, debug)
+
+
+def _typed(sentence: Sentence, info: QuestionInfo, question_stems: set[str],
+           entity_stems: set[str]) -> list[tuple[int, int]]:
+    """The sentence's spans of the asked type (and unit) that add information, as paragraph
+    offsets."""
+    spans = []
+    for a, b in typed_spans(sentence.text, info.answer_type):
+        text = sentence.text[a:b]
+        if (_new_information(text, question_stems, entity_stems, info.answer_type)
+                and (not info.unit or fits_unit(text, info.unit))):
+            spans.append((a + sentence.start, b + sentence.start))
+    return spans
+
+
+def _roots(text: str) -> frozenset[str]:
+    """The word-family roots of a text's content words ("normans" → "norman" …)."""
+    return frozenset(root for s in content_stems(text) for root in family_roots(s))
 
 
 def _new_information(span: str, question: set[str], entities: set[str], kind: str) -> bool:

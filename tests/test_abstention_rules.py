@@ -164,3 +164,29 @@ def test_an_opposite_in_the_quoted_sentence_is_no_answer(pipeline: Pipeline) -> 
     contrasted = pipeline.ask("Was the protection of private or public schools written into "
                               "the constitution?")
     assert not contrasted.abstained, contrasted.debug
+
+
+def _pipeline(folder: Path, name: str, text: str) -> Pipeline:
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", reader=False)
+    return Pipeline.load(settings, embedder=FakeEmbedder())
+
+
+def test_a_sentence_need_not_name_the_documents_subject(tmp_path: Path) -> None:
+    pipeline = _pipeline(tmp_path, "harvard.txt", (
+        "Harvard University\n\nThe university grew quickly. The Crimson Key Society chose the "
+        "colour crimson for the rowing crews in 1875.\n\nThe library burned in 1764.\n"))
+    answer = pipeline.ask("Which colour did Harvard choose for the rowing crews?")
+    assert not answer.abstained, answer.debug
+    assert "colour crimson" in answer.answer
+
+
+def test_another_subject_of_the_title_is_still_a_rival(tmp_path: Path) -> None:
+    pipeline = _pipeline(tmp_path, "partners.txt", (
+        "India and Japan\n\nThe two countries signed a partnership. A vast market for chips "
+        "can come from India.\n\nThe partnership was renewed in 2025.\n"))
+    answer = pipeline.ask("What vast market can Japan provide for chips?")
+    assert answer.abstained, answer.debug
+    assert "about India, not 'Japan'" in answer.debug["abstain"]

@@ -25,6 +25,7 @@ SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
 SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]{1,7}\b")
 _ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6})\(([A-Z][A-Za-z&]{1,7})\b")
 
 
@@ -60,6 +61,28 @@ def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
             if long_words and short not in long_words:
                 aliases.setdefault(short, set()).update(long_words[:3])
     return aliases
+
+
+def find_long_forms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms defined in parentheses, mapped to the words they abbreviate as written
+    ("TEL" → "Tokyo Electron Miyagi Ltd"); the first definition wins."""
+    long_forms: dict[str, str] = {}
+    for text in texts:
+        for match in _ALIAS.finditer(text):
+            long_forms.setdefault(match.group(2), match.group(1).strip())
+    return long_forms
+
+
+def spell_out_acronyms(question: str, long_forms: dict[str, str]) -> str:
+    """The question with each acronym the documents define followed by its long form
+    ("partner of TEL" → "partner of TEL (Tokyo Electron Miyagi Ltd)"), unless already there."""
+    def spell_out(match: re.Match[str]) -> str:
+        long_form = long_forms.get(match.group())
+        if long_form is None or long_form.lower() in question.lower():
+            return match.group()
+        return f"{match.group()} ({long_form})"
+
+    return _ACRONYM.sub(spell_out, question)
 
 
 def find_initialisms(texts: Iterable[str]) -> set[str]:

@@ -190,3 +190,35 @@ def test_another_subject_of_the_title_is_still_a_rival(tmp_path: Path) -> None:
     answer = pipeline.ask("What vast market can Japan provide for chips?")
     assert answer.abstained, answer.debug
     assert "about India, not 'Japan'" in answer.debug["abstain"]
+
+
+class DoubtingReader(PointingReader):
+    """A stand-in reader whose best span in every sentence beats "no answer" by `margin`."""
+
+    def __init__(self, margin: float) -> None:
+        super().__init__(r"\S.*\S")
+        self.margin = margin
+
+    def read_windows(self, question: str, passages: list[str],
+                     windows: list[list[tuple[int, int]]]) -> list[list[ReadSpan | None]]:
+        return [[span and ReadSpan(span.passage, span.start, span.end, self.margin, 0.0)
+                 for span in row] for row in super().read_windows(question, passages, windows)]
+
+
+@pytest.mark.parametrize(("question", "margin", "refused"), [
+    ("When was the constitution adopted by the states?", -3.0, True),
+    ("When was the constitution adopted by the states?", -1.0, False),
+    ("When was the constitution adopted by the states for the region?", -3.0, False),  # 55 %
+])
+def test_the_readers_doubt_counts_sooner_when_the_sentence_has_the_questions_words(
+        tmp_path: Path, question: str, margin: float, refused: bool) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "normans.txt").write_text(DOCUMENT, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    pipeline = Pipeline.load(settings, embedder=FakeEmbedder(),
+                             reader=DoubtingReader(margin))  # type: ignore[arg-type]
+    answer = pipeline.ask(question)
+    assert answer.abstained is refused, answer.debug
+    if refused:
+        assert "though it has the question's words" in answer.debug["abstain"]

@@ -109,6 +109,16 @@ def test_rules_leave_the_article_questions_alone(tmp_path: Path) -> None:
         assert expected in answer.answer
 
 
+def _pipeline(folder: Path, name: str = "normans.txt", text: str = DOCUMENT,
+              reader: object = None) -> Pipeline:
+    """A pipeline over one document with the fake embedder and a stand-in reader (or none)."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", reader=False)
+    return Pipeline.load(settings, embedder=FakeEmbedder(), reader=reader)  # type: ignore[arg-type]
+
+
 class PointingReader:
     """A stand-in reader that 'reads' the first match of a pattern in each sentence."""
 
@@ -133,12 +143,7 @@ class PointingReader:
 @pytest.mark.parametrize(("pattern", "refused"), [(r"\b1949\b", False), (r"\bstates\b", True)])
 def test_the_readers_answer_must_be_the_kind_asked_for(tmp_path: Path, pattern: str,
                                                         refused: bool) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "normans.txt").write_text(DOCUMENT, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    pipeline = Pipeline.load(settings, embedder=FakeEmbedder(),
-                             reader=PointingReader(pattern))  # type: ignore[arg-type]
+    pipeline = _pipeline(tmp_path, reader=PointingReader(pattern))
     answer = pipeline.ask("When was the constitution adopted by the states?")
     assert answer.abstained is refused, answer.debug
     if refused:
@@ -166,12 +171,6 @@ def test_an_opposite_in_the_quoted_sentence_is_no_answer(pipeline: Pipeline) -> 
     assert not contrasted.abstained, contrasted.debug
 
 
-def _pipeline(folder: Path, name: str, text: str) -> Pipeline:
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", reader=False)
-    return Pipeline.load(settings, embedder=FakeEmbedder())
 
 
 def test_a_sentence_need_not_name_the_documents_subject(tmp_path: Path) -> None:
@@ -212,12 +211,7 @@ class DoubtingReader(PointingReader):
 ])
 def test_the_readers_doubt_counts_sooner_when_the_sentence_has_the_questions_words(
         tmp_path: Path, question: str, margin: float, refused: bool) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "normans.txt").write_text(DOCUMENT, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    pipeline = Pipeline.load(settings, embedder=FakeEmbedder(),
-                             reader=DoubtingReader(margin))  # type: ignore[arg-type]
+    pipeline = _pipeline(tmp_path, reader=DoubtingReader(margin))
     answer = pipeline.ask(question)
     assert answer.abstained is refused, answer.debug
     if refused:

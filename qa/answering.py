@@ -316,9 +316,10 @@ class Answerer:
                   and best.sentence_coverage >= COVERED_DOUBT_COVERAGE):
                 yield ("the reader finds no answer in the best sentence, though it has the "
                        f"question's words ({reading.margin:.1f})")
-            if info.answer_type in ("date", "number") and best.typed and not typed_spans(
-                    best.paragraph.text[reading.start:reading.end], info.answer_type):
-                yield f"the reader's answer in the best sentence is no {info.answer_type}"
+            if info.answer_type in ("date", "number") and best.typed and not any(
+                    a < reading.end and reading.start < b for a, b in best.typed):
+                yield (f"the reader's answer in the best sentence is not the {info.answer_type}"
+                       " there")
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 coverage = best.paragraph_coverage

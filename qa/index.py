@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: the sentence FAISS index and BM25 are saved with the build
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: "v." (Wisconsin v. Yoder) ends no sentence
 
 
 class StaleIndex(IndexError_):

@@ -16,6 +16,7 @@ _ABBREVIATIONS = {
     "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "approx", "est", "fig", "gen", "gov", "col", "lt", "sgt", "capt", "rev",
     "e.g", "i.e", "u.s", "u.k", "a.m", "p.m", "ca", "cf", "al", "op", "vol", "pp", "ed",
+    "v",  # "Wisconsin v. Yoder", "Sweden v. Russia"
 }
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 

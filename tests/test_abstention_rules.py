@@ -147,9 +147,17 @@ def test_the_readers_answer_must_be_the_kind_asked_for(tmp_path: Path, pattern: 
     answer = pipeline.ask("When was the constitution adopted by the states?")
     assert answer.abstained is refused, answer.debug
     if refused:
-        assert "reader's answer in the best sentence is no date" in answer.debug["abstain"]
+        assert "reader's answer in the best sentence is not the date" in answer.debug["abstain"]
     else:
         assert answer.short_answer == "1949"
+
+
+def test_the_readers_answer_may_be_part_of_the_date(tmp_path: Path) -> None:
+    text = "Normandy\n\nThe Duchy of Normandy was founded in the 10th century by Rollo.\n"
+    pipeline = _pipeline(tmp_path, text=text, reader=PointingReader(r"\b10th\b"))
+    answer = pipeline.ask("In what century was the Duchy of Normandy founded?")
+    assert not answer.abstained, answer.debug
+    assert answer.short_answer == "10th"
 
 
 def test_numbers_are_matched_in_digits_words_and_decades() -> None:

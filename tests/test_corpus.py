@@ -37,6 +37,7 @@ def test_sentence_offsets_are_exact() -> None:
     ("Tokyo Electron Miyagi Ltd. is a plant. It is big.", 2),
     ("It costs $7.17 billion. That is 97% of it.", 2),
     ("J. Smith wrote it. Dr. Rao agreed.", 2),
+    ("In Wisconsin v. Yoder the Court agreed. It was 1972.", 2),
     ("One sentence without a full stop", 1),
 ])
 def test_split_sentences(text: str, count: int) -> None:

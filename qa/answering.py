@@ -188,7 +188,7 @@ class Answerer:
 
     def _reader_question(self, info: QuestionInfo) -> str:
         """The question as the reader gets it: typos repaired, and an acronym the documents
-        define spelled out ("TEL" → "TEL (Tokyo Electron Miyagi Ltd)"), for the reader cannot
+        define spelled out ("TEL" → "Tokyo Electron Miyagi Ltd (TEL)"), for the reader cannot
         know that the passage's "Tokyo Electron" is the question's "TEL"."""
         return spell_out_acronyms(info.corrected, self.long_forms)
 

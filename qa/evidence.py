@@ -74,13 +74,15 @@ def find_long_forms(texts: Iterable[str]) -> dict[str, str]:
 
 
 def spell_out_acronyms(question: str, long_forms: dict[str, str]) -> str:
-    """The question with each acronym the documents define followed by its long form
-    ("partner of TEL" → "partner of TEL (Tokyo Electron Miyagi Ltd)"), unless already there."""
+    """The question with each acronym the documents define written as they define it, long
+    form first ("partner of TEL" → "partner of Tokyo Electron Miyagi Ltd (TEL)"), unless the
+    long form is already there. (The reader's margin on the development question is −6.6 with
+    the acronym alone, −1.6 with the long form after it, +1.4 with it first.)"""
     def spell_out(match: re.Match[str]) -> str:
         long_form = long_forms.get(match.group())
         if long_form is None or long_form.lower() in question.lower():
             return match.group()
-        return f"{match.group()} ({long_form})"
+        return f"{long_form} ({match.group()})"
 
     return _ACRONYM.sub(spell_out, question)
 

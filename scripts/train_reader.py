@@ -99,8 +99,26 @@ def swapped_question(question: str, paragraph: str, pool: list[str],
     return question[:target.start()] + rng.choice(options) + question[target.end():]
 
 
+def without_answer_sentence(paragraph: str, answer_start: int,
+                            golds: list[str]) -> str | None:
+    """The paragraph with the sentence holding the answer taken out, if no gold answer is
+    left in it: the same topic and words, no answer, which is what the reader meets when the
+    quoted sentence is about the question's subject but does not answer it."""
+    from qa.sentences import split_sentences
+
+    sentences = split_sentences(paragraph)
+    if len(sentences) < 2:
+        return None
+    hit = next((s for s in sentences if s.start <= answer_start < s.end), None)
+    if hit is None:
+        return None
+    rest = (paragraph[:hit.start] + paragraph[hit.end:]).strip()
+    return rest if rest and not any(g in rest for g in golds) else None
+
+
 def examples_of(folder: Path, rng: random.Random, negatives: float,
-                swaps: float = 0.0, repeat_unanswerable: int = 1) -> list[tuple]:
+                swaps: float = 0.0, repeat_unanswerable: int = 1,
+                drops: float = 0.0) -> list[tuple]:
     """(question, paragraph, answer start char or -1, answer end char, golds) tuples."""
     paragraphs, questions = read_article(folder)
     overlap = Overlap(paragraphs)
@@ -127,6 +145,10 @@ def examples_of(folder: Path, rng: random.Random, negatives: float,
                         and not any(a in paragraphs[i] for a in golds)), None)
             if neg is not None:
                 out.append((q["question"], paragraphs[neg], -1, -1, []))
+        if drops and rng.random() < drops:
+            rest = without_answer_sentence(para, hit[0], golds)
+            if rest:
+                out.append((q["question"], rest, -1, -1, []))
         if swaps and rng.random() < swaps:
             swapped = swapped_question(q["question"], para, pool, rng)
             if swapped:
@@ -255,6 +277,9 @@ def main() -> None:
                              "unanswerable one (tried: 0.5 scored lower on validation)")
     parser.add_argument("--repeat-unanswerable", type=int, default=1,
                         help="times each SQuAD 2.0 unanswerable question is trained on")
+    parser.add_argument("--drops", type=float, default=0.0,
+                        help="share of answerable questions that also give their paragraph "
+                             "without the answer's sentence, labelled 'no answer'")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=rd.READER_DIR)
     parser.add_argument("--calibrate-only", action="store_true",
@@ -274,7 +299,7 @@ def main() -> None:
     train_folders += [EVAL / "squad" / n for n in TRAIN_SQUAD2]
     train = [e for f in train_folders if (f / "questions.jsonl").is_file()
              for e in examples_of(f, rng, args.negatives, args.swaps,
-                                  args.repeat_unanswerable)]
+                                  args.repeat_unanswerable, args.drops)]
     valid = [e for n in VALIDATION for e in examples_of(EVAL / "squad" / n, rng, 0.0)]
     tokenizer = rd.load_tokenizer()
     feats = features(tokenizer, train)
@@ -321,7 +346,7 @@ def main() -> None:
                 "train_articles": [f.parent.name + "/" + f.name for f in train_folders],
                 "validation_articles": VALIDATION, "held_out_articles": HELD_OUT,
                 "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-                "negatives": args.negatives, "swaps": args.swaps,
+                "negatives": args.negatives, "swaps": args.swaps, "drops": args.drops,
                 "repeat_unanswerable": args.repeat_unanswerable, "max_length": rd.MAX_LENGTH,
                 "stride": rd.STRIDE, "train_examples": len(train), "train_windows": len(feats),
                 "train_seconds": round(time.time() - started)}

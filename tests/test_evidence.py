@@ -17,7 +17,7 @@ def test_long_forms_are_the_words_an_acronym_abbreviates_as_written() -> None:
 def test_the_reader_gets_the_acronym_spelled_out_once() -> None:
     long_forms = find_long_forms(TEXTS)
     assert spell_out_acronyms("Who is the Indian partner of TEL?", long_forms) == (
-        "Who is the Indian partner of TEL (Tokyo Electron Miyagi Ltd)?")
+        "Who is the Indian partner of Tokyo Electron Miyagi Ltd (TEL)?")
     already = "Where is Tokyo Electron Miyagi Ltd (TEL)?"
     assert spell_out_acronyms(already, long_forms) == already
     assert spell_out_acronyms("What is a TELEX or Tel?", long_forms) == "What is a TELEX or Tel?"

@@ -29,7 +29,7 @@ class Demonyms:
             for word, key in names.items():
                 if len(key) != 1 or " " in word:
                     continue
-                others = {n for w, n in names.items() if n and n != key}
+                others = {n for n in names.values() if n and n != key}
                 self._others.setdefault(key[0], set()).update(others)
 
     @classmethod
@@ -47,8 +47,8 @@ class Demonyms:
 
 
 def _stems(name: str) -> Name:
-    """The name's stems; () when a word other than "of" / "the" carries no meaning of its own
-    ("us", "the states"), so that the name cannot be checked."""
+    """The name's stems; () when a word other than "of" / "the" / "and" carries no meaning of
+    its own ("us", "the states"), so that the name cannot be checked."""
     words = [t.norm for t in tokenize(name) if t.norm not in ("of", "the", "and")]
     if not words or not all(is_content(w) for w in words):
         return ()

@@ -65,12 +65,26 @@ def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
 
 def find_long_forms(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms defined in parentheses, mapped to the words they abbreviate as written
-    ("TEL" → "Tokyo Electron Miyagi Ltd"); the first definition wins."""
+    ("TEL" → "Tokyo Electron Miyagi Ltd"); the first definition wins. Only an acronym whose
+    capitals are initials of those words, in order, counts ("Tata Electronics (India)" defines
+    nothing), and a sentence-opening "The" or "In" is not part of the long form."""
     long_forms: dict[str, str] = {}
     for text in texts:
         for match in _ALIAS.finditer(text):
-            long_forms.setdefault(match.group(2), match.group(1).strip())
+            words = match.group(1).split()
+            while words and not is_content(words[0].lower()):
+                words.pop(0)
+            short = match.group(2)
+            if words and _abbreviates(short, words):
+                long_forms.setdefault(short, " ".join(words))
     return long_forms
+
+
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """The acronym's capitals (two or more) are initials of the words, in order."""
+    capitals = [ch for ch in short if ch.isupper()]
+    initials = iter(w[0] for w in words)
+    return len(capitals) >= 2 and all(ch in initials for ch in capitals)
 
 
 def spell_out_acronyms(question: str, long_forms: dict[str, str]) -> str:
@@ -78,10 +92,13 @@ def spell_out_acronyms(question: str, long_forms: dict[str, str]) -> str:
     form first ("partner of TEL" → "partner of Tokyo Electron Miyagi Ltd (TEL)"), unless the
     long form is already there. (The reader's margin on the development question is −6.6 with
     the acronym alone, −1.6 with the long form after it, +1.4 with it first.)"""
+    done: set[str] = set()
+
     def spell_out(match: re.Match[str]) -> str:
         long_form = long_forms.get(match.group())
-        if long_form is None or long_form.lower() in question.lower():
+        if long_form is None or long_form.lower() in question.lower() or long_form in done:
             return match.group()
+        done.add(long_form)
         return f"{long_form} ({match.group()})"
 
     return _ACRONYM.sub(spell_out, question)
@@ -107,7 +124,7 @@ class Matcher:
         self.word_rows = {w: i for i, w in enumerate(words)}
         self.word_vectors = word_vectors
         self.aliases = aliases
-        self.demonyms = demonyms or default_demonyms()
+        self.demonyms = demonyms if demonyms is not None else default_demonyms()
 
     def evidence(self, text: str) -> EvidenceWords:
         norms = tuple({t.norm for t in tokenize(text) if is_content(t.norm)})

@@ -41,10 +41,11 @@ DATE = re.compile(
     re.IGNORECASE)
 # A year before 1000 needs a cue: "in 911", "since 850", "c. 850"; "AD 70" and "500 BC" any.
 _EARLY_YEAR = re.compile(
-    r"\b(?:in|since|until|till|circa|c\.)\s+([1-9]\d{2})\b(?!\s*(?:%|percent|per|people|"
-    r"men|ships|soldiers|km|miles|years|months|weeks|days|hours|minutes)\b)"
-    r"|\b(?:AD|A\.D\.|CE)\s+(\d{1,3})\b"
-    r"|\b(\d{1,3})\s+(?:AD|A\.D\.|BC|B\.C\.|BCE|CE)\b")
+    r"\b(?i:in|since|until|till|circa|c\.)\s+([1-9]\d{2})\b(?![.,]\d)"
+    r"(?!\s*(?:%|(?i:percent|per|people|men|ships|soldiers|km|miles|years|months|weeks|days|"
+    r"hours|minutes)\b))"
+    r"|\b(?:AD|A\.D\.|CE)\s+(\d{1,3})\b(?![.,]\d)"
+    r"|(?<![\d.,])\b(\d{1,3})\s+(?:(?:AD|BCE?|CE)\b|A\.D\.|B\.C\.)")
 _NAME_WORD = r"(?:[A-Z][\w’'&.-]*[\w]|[A-Z])"
 NAME = re.compile(
     _NAME_WORD + r"(?:(?:\s+(?:of|for|de|la|du|von|van|the|&)\s+|\s+)" + _NAME_WORD + r")*")

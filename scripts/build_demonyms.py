@@ -12,9 +12,11 @@ group of interchangeable names, tab-separated, multi-word names with spaces:
 A group is a capitalised adjective of WordNet ("British"), the names of the locations it
 pertains to (WordNet's pertainym pointer: "Great Britain", "GB"), and the names of locations
 that list that name among theirs ("United Kingdom, UK, Britain, Great Britain"). A name that is
-another location's first, main name is left out ("China" in the synset of Taiwan), so that one
-adjective never stands for a different country. The output is committed, so neither `make
-run` nor `make test` needs WordNet installed.
+another location's first, main name is left out ("China" in the synset of Taiwan), so that an
+adjective does not stand for a neighbouring country. WordNet's pointers are not perfect: a few
+groups still join places that share an adjective (the two Congos, Georgia the country and the
+US state, Washington state and D.C.), which can only make a check more lenient there. The
+output is committed, so neither `make run` nor `make test` needs WordNet installed.
 """
 
 from __future__ import annotations

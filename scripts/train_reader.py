@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa import reader as rd  # noqa: E402
 from qa.embedding import file_sha256  # noqa: E402
+from qa.sentences import split_sentences  # noqa: E402
 from qa.squad import squad_scores  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -104,15 +105,14 @@ def without_answer_sentence(paragraph: str, answer_start: int,
     """The paragraph with the sentence holding the answer taken out, if no gold answer is
     left in it: the same topic and words, no answer, which is what the reader meets when the
     quoted sentence is about the question's subject but does not answer it."""
-    from qa.sentences import split_sentences
-
     sentences = split_sentences(paragraph)
     if len(sentences) < 2:
         return None
-    hit = next((s for s in sentences if s.start <= answer_start < s.end), None)
-    if hit is None:
+    answer_sentence = next((s for s in sentences if s.start <= answer_start < s.end), None)
+    if answer_sentence is None:
         return None
-    rest = (paragraph[:hit.start] + paragraph[hit.end:]).strip()
+    rest = " ".join((paragraph[:answer_sentence.start].strip(),
+                     paragraph[answer_sentence.end:].strip())).strip()
     return rest if rest and not any(g in rest for g in golds) else None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answering import COVERED_DOUBT_MARGIN
 from qa.config import Settings
 from qa.pipeline import Pipeline
 from qa.question import is_negated
@@ -179,8 +180,6 @@ def test_an_opposite_in_the_quoted_sentence_is_no_answer(pipeline: Pipeline) -> 
     assert not contrasted.abstained, contrasted.debug
 
 
-
-
 def test_a_sentence_need_not_name_the_documents_subject(tmp_path: Path) -> None:
     pipeline = _pipeline(tmp_path, "harvard.txt", (
         "Harvard University\n\nThe university grew quickly. The Crimson Key Society chose the "
@@ -213,9 +212,10 @@ class DoubtingReader(PointingReader):
 
 
 @pytest.mark.parametrize(("question", "margin", "refused"), [
-    ("When was the constitution adopted by the states?", -3.0, True),
-    ("When was the constitution adopted by the states?", -1.0, False),
-    ("When was the constitution adopted by the states for the region?", -3.0, False),  # 55 %
+    ("When was the constitution adopted by the states?", COVERED_DOUBT_MARGIN - 0.5, True),
+    ("When was the constitution adopted by the states?", COVERED_DOUBT_MARGIN + 0.5, False),
+    ("When was the constitution adopted by the states for the region?",  # 55 % covered
+     COVERED_DOUBT_MARGIN - 1.0, False),
 ])
 def test_the_readers_doubt_counts_sooner_when_the_sentence_has_the_questions_words(
         tmp_path: Path, question: str, margin: float, refused: bool) -> None:

@@ -18,6 +18,7 @@ def spans(sentence: str, kind: str) -> list[str]:
     ("Schools were founded in the early nineteenth century.", ["nineteenth century"]),
     ("It lasted until the 19th century.", ["19th century"]),
     ("Since the 1970s, geoglyphs have been found.", ["1970s"]),
+    ("In 911, Rollo was made count; Caesar fell in 44 B.C. at Rome.", ["911", "44"]),
 ])
 def test_dates(sentence: str, found: list[str]) -> None:
     assert spans(sentence, "date") == found
@@ -27,6 +28,8 @@ def test_dates(sentence: str, found: list[str]) -> None:
     "The army of 300 soldiers marched in 300 ships.",
     "It rose by 250 in 250 days.",
     "There were 120 of them.",
+    "It fell in 250% of cases, in 300,000 homes and in 250.5 km.",
+    "The 1,500 BC figure is a guess.",
 ])
 def test_counts_are_not_years(sentence: str) -> None:
     assert spans(sentence, "date") == []

@@ -10,7 +10,7 @@ of MiniLM word vectors, e.g. turbulence ≈ instability). This module scores; it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,8 +25,9 @@ SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
 SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
 
-_ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]{1,7}\b")
-_ALIAS = re.compile(r"((?:[A-Z][\w&-]*\s+){1,6})\(([A-Z][A-Za-z&]{1,7})\b")
+_SHORT_FORM = r"[A-Z][A-Za-z&]{1,7}"  # what a document may define in parentheses: TEL, MeitY
+_SHORT_FORM_WORD = re.compile(rf"\b{_SHORT_FORM}\b")
+_DEFINITION = re.compile(rf"((?:[A-Z][\w&-]*\s+){{1,6}})\(({_SHORT_FORM})\b")
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,21 @@ def mentions_number(digits: str, evidence: EvidenceWords) -> bool:
                for form in number_forms(digits))
 
 
+def _definitions(texts: Iterable[str]) -> Iterator[tuple[list[str], str]]:
+    """(capitalised words, short form) of each "Tokyo Electron Miyagi Ltd (TEL" in the texts."""
+    for text in texts:
+        for match in _DEFINITION.finditer(text):
+            yield match.group(1).split(), match.group(2)
+
+
 def find_aliases(texts: Iterable[str]) -> dict[str, set[str]]:
     """Acronyms defined in parentheses, mapped to the stems of the words they abbreviate."""
     aliases: dict[str, set[str]] = {}
-    for text in texts:
-        for match in _ALIAS.finditer(text):
-            long_words = [stem(w) for w in match.group(1).split() if is_content(w.lower())]
-            short = stem(match.group(2))
-            if long_words and short not in long_words:
-                aliases.setdefault(short, set()).update(long_words[:3])
+    for words, short_form in _definitions(texts):
+        long_words = [stem(w) for w in words if is_content(w.lower())]
+        short = stem(short_form)
+        if long_words and short not in long_words:
+            aliases.setdefault(short, set()).update(long_words[:3])
     return aliases
 
 
@@ -69,14 +76,11 @@ def find_long_forms(texts: Iterable[str]) -> dict[str, str]:
     capitals are initials of those words, in order, counts ("Tata Electronics (India)" defines
     nothing), and a sentence-opening "The" or "In" is not part of the long form."""
     long_forms: dict[str, str] = {}
-    for text in texts:
-        for match in _ALIAS.finditer(text):
-            words = match.group(1).split()
-            while words and not is_content(words[0].lower()):
-                words.pop(0)
-            short = match.group(2)
-            if words and _abbreviates(short, words):
-                long_forms.setdefault(short, " ".join(words))
+    for words, short in _definitions(texts):
+        while words and not is_content(words[0].lower()):
+            words.pop(0)
+        if words and _abbreviates(short, words):
+            long_forms.setdefault(short, " ".join(words))
     return long_forms
 
 
@@ -101,7 +105,7 @@ def spell_out_acronyms(question: str, long_forms: dict[str, str]) -> str:
         done.add(long_form)
         return f"{long_form} ({match.group()})"
 
-    return _ACRONYM.sub(spell_out, question)
+    return _SHORT_FORM_WORD.sub(spell_out, question)
 
 
 def find_initialisms(texts: Iterable[str]) -> set[str]:

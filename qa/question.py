@@ -36,8 +36,8 @@ NUMBER_Q = re.compile(
     re.IGNORECASE)
 DATE_Q = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
-    r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|period|day|"
-    r"time ?frame|era)\b|\bsince when\b|\bby when\b|\bhow long ago\b|"
+    r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|day|"
+    r"time ?frame)\b|\bsince when\b|\bby when\b|\bhow long ago\b|"
     r"\b(?:what|which) (?:is|was|were) the (?:[\w-]+ )?(?:year|date|decade|century)(?![\w-])",
     re.IGNORECASE)
 NAME_Q = re.compile(
@@ -85,6 +85,7 @@ class QuestionInfo:
     unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
     head: str = ""  # the noun a "which X" question asks for: "publication", "city"
     negated: bool = False  # asks what is *not* so ("What did X never do?")
+    strict_type: bool = False  # only an answer of its type will do (see `needs_typed_answer`)
 
 
 def lookup_text(question: str) -> str:
@@ -175,7 +176,7 @@ class QuestionAnalyser:
             text=question, corrected=corrected, answer_type=answer_type(corrected),
             terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
             unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected),
-            negated=is_negated(question))
+            negated=is_negated(question), strict_type=needs_typed_answer(corrected))
 
 
 # "What did the Normans never do?", "Which company no longer trades as Sky?": the question
@@ -210,6 +211,22 @@ PERSON_Q = re.compile(
     r"architect|composer|coach|captain|pope|bishop)\b|"
     r"\bwho (?:wrote|authored|founded|invented|discovered|painted|composed|designed|directed|"
     r"said|led|created|built|signed|visited|won)\b", re.IGNORECASE)
+
+
+# "How long did the plague last?" (until the 19th century), "How fast is it growing?"
+# (quickly): a measure that words can give as well as a number.
+DEGREE_Q = re.compile(r"\bhow (?:long|far|high|large|big|often|fast|old)\b|\bsize\b",
+                      re.IGNORECASE)
+
+
+def needs_typed_answer(question: str) -> bool:
+    """Whether only a number, a date or a person's name can answer the question, so that
+    evidence without one does not answer it. Not for a degree ("how long", "what size"),
+    which words can give."""
+    kind = answer_type(question)
+    if kind in ("number", "date"):
+        return not DEGREE_Q.search(question)
+    return kind == "name" and person_unit(question) == "person"
 
 
 def person_unit(question: str) -> str:

@@ -11,6 +11,7 @@ from qa.question import (
     clean_question,
     head_noun,
     lookup_text,
+    needs_typed_answer,
     number_unit,
     person_unit,
     repair_function_words,
@@ -30,6 +31,8 @@ from qa.text import number_forms, same_family, stem
     ("In which Indian state is the OSAT facility?", "name"),
     ("Who is Varuna Shankar?", "other"),
     ("What did the tour of TEL Miyagi showcase?", "other"),
+    ("During which period was the region a narrow band of forest?", "other"),  # Oligocene
+    ("In which era did the city become a resort?", "other"),  # the Gilded Age
 ])
 def test_answer_types(question: str, kind: str) -> None:
     assert answer_type(question) == kind
@@ -75,3 +78,16 @@ def test_a_name_counts_as_in_the_corpus_when_its_family_is() -> None:
                                 ["most", "pupils", "germany", "attend", "state", "schools"])
     assert analyser.family_in_corpus(stem("Germans"))
     assert not analyser.family_in_corpus(stem("Georgia"))
+
+
+@pytest.mark.parametrize(("question", "strict"), [
+    ("How many schools are in India?", True),
+    ("In what year was the college founded?", True),
+    ("Who founded the college?", True),
+    ("How long did the plague last in the Ottoman Empire?", False),  # until the 19th century
+    ("How fast is pharmacy informatics growing?", False),  # quickly
+    ("What is the size of Melbourne?", False),  # second-largest
+    ("Which group used the church to unify the duchy?", False),  # the dukes
+])
+def test_only_some_questions_need_an_answer_of_their_type(question: str, strict: bool) -> None:
+    assert needs_typed_answer(question) is strict

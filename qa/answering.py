@@ -54,28 +54,20 @@ W_HEAD = 0.15  # a name span that is the kind of thing asked for ("Which publica
 # The reader's belief that a sentence holds the answer: W_READER · sigmoid(margin / scale).
 W_READER, READER_SCALE = 0.10, 2.0
 MAX_READ_PARAGRAPHS = 3  # the reader costs ~25 ms a paragraph on 2 cores
-# Abstention thresholds (see `_abstention_reasons`). The coverage floors were lowered from
-# 0.40 / 0.25 when, on the reader's training and validation articles, the questions they alone
-# refused were as often answerable as not (2 : 2 and 1 : 0), and one of the article's extra
-# questions was among them.
+# Abstention thresholds (see `_abstention_reasons`); how each was chosen, with its figures,
+# is in the README ("Quality").
 MIN_DENSE = 0.20
 MIN_PARAGRAPH_COVERAGE = 0.30
 MIN_SENTENCE_COVERAGE = 0.20
-# The reader's doubt counts when the sentence has the question's own words: a question
-# written from the sentence with one thing changed (SQuAD 2.0's unanswerables) gets a
-# negative margin there (the reader prefers "no answer"), while a paraphrase, which the
-# reader finds hard, shares fewer of its words (a match by meaning alone does not count:
-# "wrote" ~ "Author"). Chosen on the reader's training and validation articles and the
-# article's questions: the share of the question's weighted terms found literally
-# (LITERAL_MATCH: the word, its alias, a typo, family or demonym) is the lowest that keeps
-# the article's extra questions within their 5 % false abstention (0.35 refuses 4 of the 53
-# answerable dev and extra questions, 0.40 two: e03 for another reason, and e55, margin
-# -1.7); the margin sits under the article's answerable questions above that coverage ("Who
-# is TEL's Indian partner?", -0.2), rounded down to a half. There: abstention 61.7 %, false
-# abstention 13.9 % (the SQuAD target is 15 %; at margin 0: 62.1 / 14.9 %, at -1: 59.0 /
-# 13.2 %). Not for list questions, whose items follow the sentence the reader read.
+# The reader's doubt counts where the quote has the question's own words: a question written
+# from the sentence with one thing changed (SQuAD 2.0's unanswerables) gets a negative margin
+# there, while a paraphrase, which the reader finds hard, shares fewer of them. Only literal
+# matches count (LITERAL_MATCH and up: the word, an alias, a typo, its family or demonym);
+# word-vector matches top out at evidence.SOFT_MAX = 0.85 ("wrote" ~ "Author"). Not for list
+# questions, whose items follow the sentence the reader read.
 COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
-LITERAL_MATCH = 0.9  # word-vector matches stay below (evidence.SOFT_MAX)
+LITERAL_MATCH = 0.9
+LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
 
@@ -296,7 +288,7 @@ class Answerer:
             if opposite:
                 yield (f"the question asks about '{opposite.asked}', the best passage says "
                        f"'{opposite.found}'")
-            answer = best.reading  # the name the reader answers with is no rival subject
+            answer = best.reading  # the name the reader points to (shown or not) is no rival
             rivals = [window[a:b] for a, b in name_spans(window)
                       if not content_stems(window[a:b]) & question_stems
                       and is_proper_name(window[a:b], self.proper_words)
@@ -330,7 +322,8 @@ class Answerer:
                   and _literal_coverage(info.terms, best.matches) >= COVERED_DOUBT_COVERAGE):
                 yield ("the reader finds no answer in the best sentence, though it has the "
                        f"question's words ({reading.margin:.1f})")
-            if info.strict_type and info.answer_type != "name" and best.typed and not any(
+            strict = info.strict_type and info.answer_type in ("date", "number")
+            if strict and best.typed and not any(
                     a < reading.end and reading.start < b for a, b in best.typed):
                 yield (f"the reader's answer in the best sentence is not the {info.answer_type}"
                        " there")
@@ -366,7 +359,7 @@ class Answerer:
                          and other.index == best.index + 1 and other.start < best.end)
             if continues:  # "It leads in …" right after the best sentence carries it on
                 spans[0].end = max(spans[0].end, other.end)
-            elif info.wants_list and other.sentence_coverage >= MIN_PARAGRAPH_COVERAGE:
+            elif info.wants_list and other.sentence_coverage >= LIST_ITEM_COVERAGE:
                 joined = next((span for span in spans if span.touches(other)), None)
                 if joined:
                     joined.start, joined.end = (min(joined.start, other.start),

@@ -215,8 +215,9 @@ PERSON_Q = re.compile(
 
 # "How long did the plague last?" (until the 19th century), "How fast is it growing?"
 # (quickly): a measure that words can give as well as a number.
-DEGREE_Q = re.compile(r"\bhow (?:long|far|high|large|big|often|fast|old)\b|\bsize\b",
-                      re.IGNORECASE)
+DEGREE_Q = re.compile(r"\bhow (?:long(?! ago)|far|high|large|big|often|fast|old)\b|"
+                      r"\b(?:what|which) (?:is |was |are |were )?(?:the |its |their )?"
+                      r"(?:[\w-]+ )?size\b", re.IGNORECASE)
 
 
 def needs_typed_answer(question: str) -> bool:

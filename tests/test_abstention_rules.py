@@ -1,5 +1,5 @@
-"""Abstention rules on small documents of our own (fake embedder, no reader): each rule fires
-on the question it is meant for and lets the answerable twin through."""
+"""Abstention rules on small documents of our own (fake embedder; no reader, or a stand-in
+one): each rule fires on the question it is meant for and lets the answerable twin through."""
 
 from __future__ import annotations
 
@@ -259,3 +259,15 @@ def test_only_the_words_themselves_count_as_the_questions_words() -> None:
     assert SOFT_MAX < LITERAL_MATCH
     assert _literal_coverage(terms, [SOFT_MAX, 1.0]) == pytest.approx(0.25)
     assert _literal_coverage(terms, [0.9, 1.0]) == pytest.approx(0.925)
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("How many doctrines did the Normans adopt in England?", True),  # no number there
+    ("How long did the Normans keep the feudal doctrines?", False),  # words may say how long
+])
+def test_only_a_question_that_needs_its_type_is_refused_without_one(
+        pipeline: Pipeline, question: str, refused: bool) -> None:
+    answer = pipeline.ask(question)
+    assert answer.abstained is refused, answer.debug
+    if refused:
+        assert "holds no number" in answer.debug["abstain"]

@@ -26,6 +26,7 @@ from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder, known_words
 from qa.evidence import (
+    LITERAL_MATCH,
     Matcher,
     find_aliases,
     find_initialisms,
@@ -61,12 +62,10 @@ MIN_PARAGRAPH_COVERAGE = 0.30
 MIN_SENTENCE_COVERAGE = 0.20
 # The reader's doubt counts where the quote has the question's own words: a question written
 # from the sentence with one thing changed (SQuAD 2.0's unanswerables) gets a negative margin
-# there, while a paraphrase, which the reader finds hard, shares fewer of them. Only literal
-# matches count (LITERAL_MATCH and up: the word, an alias, a typo, its family or demonym);
-# word-vector matches top out at evidence.SOFT_MAX = 0.85 ("wrote" ~ "Author"). Not for list
-# questions, whose items follow the sentence the reader read.
+# there, while a paraphrase, which the reader finds hard, shares fewer of them. Only matches
+# by form count (evidence.LITERAL_MATCH and up), not by meaning ("wrote" ~ "Author"). Not for
+# list questions, whose items follow the sentence the reader read.
 COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
-LITERAL_MATCH = 0.9
 LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
@@ -292,8 +291,8 @@ class Answerer:
             rivals = [window[a:b] for a, b in name_spans(window)
                       if not content_stems(window[a:b]) & question_stems
                       and is_proper_name(window[a:b], self.proper_words)
-                      and not (answer is not None and best.start + a < answer.end
-                               and answer.start < best.start + b)]
+                      and not (answer is not None
+                               and _overlap(best.start + a, best.start + b, answer))]
             for term, in_sentence, in_paragraph in zip(
                     info.terms, best.matches, best.paragraph_matches, strict=True):
                 if term.norm.isdigit() and in_paragraph < 1.0:  # not "1860" for the 1850s
@@ -323,8 +322,7 @@ class Answerer:
                 yield ("the reader finds no answer in the best sentence, though it has the "
                        f"question's words ({reading.margin:.1f})")
             strict = info.strict_type and info.answer_type in ("date", "number")
-            if strict and best.typed and not any(
-                    a < reading.end and reading.start < b for a, b in best.typed):
+            if strict and best.typed and not any(_overlap(a, b, reading) for a, b in best.typed):
                 yield (f"the reader's answer in the best sentence is not the {info.answer_type}"
                        " there")
         if info.terms and not follow_up:
@@ -433,6 +431,11 @@ def _sigmoid(x: float) -> float:
 def _weighted(terms: tuple[Term, ...], matches: list[float]) -> float:
     total = sum(t.weight for t in terms)
     return sum(t.weight * m for t, m in zip(terms, matches, strict=True)) / total if total else 0.0
+
+
+def _overlap(start: int, end: int, span: ReadSpan) -> bool:
+    """The paragraph characters start:end share at least one with the reader's span."""
+    return start < span.end and span.start < end
 
 
 def _literal_coverage(terms: tuple[Term, ...], matches: list[float]) -> float:

@@ -24,6 +24,9 @@ from qa.text import family_roots, is_content, number_forms, stem, tokenize
 SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated
 SOFT_FULL = 0.75   # word cosine at which two words mean the same
 SOFT_MAX = 0.85    # a match by meaning never counts as much as the word itself
+# A match by form, not meaning (an alias, an initialism, a typo, a word family, a demonym):
+# nearly the word itself, and above any match by meaning.
+LITERAL_MATCH = 0.9
 
 _SHORT_FORM = r"[A-Z][A-Za-z&]{1,7}"  # what a document may define in parentheses: TEL, MeitY
 _SHORT_FORM_WORD = re.compile(rf"\b{_SHORT_FORM}\b")
@@ -170,17 +173,17 @@ class Matcher:
             return 1.0
         if any(term.stem in longs and short in evidence.stems
                for short, longs in self.aliases.items()):
-            return 0.9
+            return LITERAL_MATCH
         if term.norm.isdigit():
             return 1.0 if mentions_number(term.norm, evidence) else 0.0
         if term.text.isupper() and len(term.norm) >= 2 and term.norm in evidence.initialisms:
-            return 0.9  # "PM" for "Prime Minister"
+            return LITERAL_MATCH  # "PM" for "Prime Minister"
         if len(term.norm) >= 5 and any(fuzz.ratio(term.norm, n) >= 88 for n in evidence.norms):
-            return 0.9
+            return LITERAL_MATCH
         if term.entity and family_roots(term.stem) & evidence.family_roots:
-            return 0.9  # "Germans" for "Germany"
+            return LITERAL_MATCH  # "Germans" for "Germany"
         if term.entity and self.demonyms.named_in(term.stem, evidence.stems):
-            return 0.9  # "British" for "the UK"
+            return LITERAL_MATCH  # "British" for "the UK"
         if term.entity or not len(evidence.rows) or not vector.any():
             return 0.0
         cosine = float(np.max(self.word_vectors[evidence.rows] @ vector))

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.answering import COVERED_DOUBT_MARGIN, LITERAL_MATCH, _literal_coverage
+from qa.answering import COVERED_DOUBT_MARGIN, _literal_coverage
 from qa.config import Settings
-from qa.evidence import SOFT_MAX
+from qa.evidence import LITERAL_MATCH, SOFT_MAX
 from qa.pipeline import Pipeline
 from qa.question import is_negated
 from qa.reader import ReadSpan

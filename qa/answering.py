@@ -161,11 +161,13 @@ class Answerer:
         best = candidates[0]
         debug["best"] = _describe(best)
         debug["best_quote"] = best.paragraph.text[best.start:best.end]
-        reason = next(self._abstention_reasons(info, best, context_vector is not None), None)
-        if reason:
-            return self._abstain(reason, debug)
+        reasons = list(self._abstention_reasons(info, best, context_vector is not None))
+        debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
+        if reasons:
+            debug["short_if_answered"] = short  # for rule ablations (scripts/ablate_rules.py)
+            return self._abstain(reasons[0][1], debug)
         return self._compose(info, best, candidates, hits, debug, short)
 
     def _weigh_with_reader(self, question: str, candidates: list[Candidate]) -> None:
@@ -268,25 +270,27 @@ class Answerer:
         return " ".join(parts)
 
     def _abstention_reasons(self, info: QuestionInfo, best: Candidate,
-                            follow_up: bool) -> Iterator[str]:
-        """Why the best evidence does not answer this question, strongest reason first."""
+                            follow_up: bool) -> Iterator[tuple[str, str]]:
+        """Why the best evidence does not answer this question, strongest reason first, as
+        (rule, message) pairs; the rule names are those of the README's ablation table."""
         question_stems = {t.stem for t in info.terms}
         if not info.terms and not follow_up:
-            yield "the question has no words to look up"
+            yield "no-terms", "the question has no words to look up"
         for term in info.terms:
             if not self._checkable_entity(term):
                 continue
             if not self.analyser.family_in_corpus(term.stem):
-                yield f"'{term.text}' does not occur in the {self.subject}"
+                yield "unknown-name", f"'{term.text}' does not occur in the {self.subject}"
         if not follow_up:
             window = best.paragraph.text[best.start:best.end]
             quoted = None  # the quoted window's words, looked at only for a number
             if info.negated and not _NEGATION_CUES.search(window):
-                yield "the question asks what is not so, and the best passage negates nothing"
+                yield ("negation",
+                       "the question asks what is not so, and the best passage negates nothing")
             opposite = self.antonyms.contradiction(info.corrected, window)
             if opposite:
-                yield (f"the question asks about '{opposite.asked}', the best passage says "
-                       f"'{opposite.found}'")
+                yield "antonym", (f"the question asks about '{opposite.asked}', the best "
+                                  f"passage says '{opposite.found}'")
             answer = best.reading  # the name the reader points to (shown or not) is no rival
             rivals = [window[a:b] for a, b in name_spans(window)
                       if not content_stems(window[a:b]) & question_stems
@@ -296,42 +300,43 @@ class Answerer:
             for term, in_sentence, in_paragraph in zip(
                     info.terms, best.matches, best.paragraph_matches, strict=True):
                 if term.norm.isdigit() and in_paragraph < 1.0:  # not "1860" for the 1850s
-                    yield f"the best passage does not mention {term.text}"
+                    yield "number-in-paragraph", f"the best passage does not mention {term.text}"
                 if term.norm.isdigit():
                     quoted = quoted or self.matcher.evidence(window)
                     if not mentions_number(term.norm, quoted):  # 1992 elsewhere in the paragraph
-                        yield f"the quoted sentence does not mention {term.text}"
+                        yield "number-in-quote", f"the quoted sentence does not mention {term.text}"
                 if not self._checkable_entity(term):
                     continue
                 if in_paragraph < 0.5:
-                    yield f"the best passage is not about '{term.text}'"
+                    yield "name-in-paragraph", f"the best passage is not about '{term.text}'"
                 if (in_sentence < 0.5 and rivals and info.answer_type != "name"
                         and not self._implied_subject(term, rivals, best.paragraph.doc)):
-                    yield f"the best sentence is about {rivals[0]}, not '{term.text}'"
+                    yield "rival-name", f"the best sentence is about {rivals[0]}, not '{term.text}'"
         if best.dense < MIN_DENSE:
-            yield f"no passage is close in meaning (best {best.dense:.2f})"
+            yield "meaning-floor", f"no passage is close in meaning (best {best.dense:.2f})"
         if info.strict_type and not best.typed:
             kind = info.unit or info.answer_type
-            yield f"the best passage holds no {kind} for the question"
+            yield "answer-type", f"the best passage holds no {kind} for the question"
         reading = best.reading
         if reading is not None and self.reader is not None and not follow_up:
             if reading.margin < self.reader.abstain_margin:
-                yield f"the reader finds no answer in the best sentence ({reading.margin:.1f})"
+                yield ("reader-floor",
+                       f"the reader finds no answer in the best sentence ({reading.margin:.1f})")
             elif (reading.margin < COVERED_DOUBT_MARGIN and not info.wants_list
                   and _literal_coverage(info.terms, best.matches) >= COVERED_DOUBT_COVERAGE):
-                yield ("the reader finds no answer in the best sentence, though it has the "
-                       f"question's words ({reading.margin:.1f})")
+                yield "reader-doubt", ("the reader finds no answer in the best sentence, though "
+                                       f"it has the question's words ({reading.margin:.1f})")
             strict = info.strict_type and info.answer_type in ("date", "number")
             if strict and best.typed and not any(_overlap(a, b, reading) for a, b in best.typed):
-                yield (f"the reader's answer in the best sentence is not the {info.answer_type}"
-                       " there")
+                yield "reader-type", (f"the reader's answer in the best sentence is not the "
+                                      f"{info.answer_type} there")
         if info.terms and not follow_up:
             if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
                 coverage = best.paragraph_coverage
-                yield f"the question's terms are missing ({coverage:.2f})"
+                yield "paragraph-coverage", f"the question's terms are missing ({coverage:.2f})"
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 coverage = best.sentence_coverage
-                yield f"the sentence covers too little ({coverage:.2f})"
+                yield "sentence-coverage", f"the sentence covers too little ({coverage:.2f})"
 
     def _implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
         """The term names the document's subject ("Harvard" in "Harvard University"), which

@@ -214,6 +214,10 @@ def _eval_articles(args: argparse.Namespace) -> int:
     print(f"{args.file}: {sum(len(r.rows) for r in results)} questions, {len(results)} "
           f"article(s) in {time.perf_counter() - started:.0f} s")
     print(format_squad_table(results, seen=_reader_seen()))
+    if args.details:
+        rows = [dict(row, article=r.name) for r in results for row in r.rows]
+        args.details.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
+                                        for row in rows), encoding="utf-8")
     return 0
 
 

@@ -3,7 +3,8 @@
 A folder of article folders (each with `corpus/` and `questions.jsonl`) is scored per article
 and overall with the project's metrics plus the official SQuAD 2.0 metrics on `short_answer`:
 exact match and token F1 after SQuAD's normalisation (lower case, no punctuation or articles),
-best over the gold answers, an abstention counting as the empty answer.
+best over the gold answers, an abstention counting as the empty answer; overall and on the
+answerable (HasAns) and unanswerable (NoAns) questions apart, as the SQuAD 2.0 paper reports.
 """
 
 from __future__ import annotations
@@ -98,7 +99,12 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "short": bool(prediction),
             "answer_ok": outcome.answer_ok, "citation_ok": outcome.citation_ok,
             "exact": exact, "f1": f1, "sentence_ok": in_quote or any(
-                g and g in best for g in golds), "latency_ms": answer.latency_ms}
+                g and g in best for g in golds), "latency_ms": answer.latency_ms,
+            # for `--details` and scripts/ablate_rules.py
+            "question": item["question"], "golds": golds, "prediction": prediction,
+            "rules": answer.debug.get("rules", []),
+            "short_if_answered": answer.debug.get("short_if_answered"),
+            "margin": answer.debug.get("reader", {}).get("margin")}
 
 
 def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -118,7 +124,9 @@ def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
         "false_abstain": mean([r["abstained"] for r in has]),
         "EM": 100 * mean([r["exact"] for r in rows]),
         "F1": 100 * mean([r["f1"] for r in rows]),
+        "HasAns_EM": 100 * mean([r["exact"] for r in has]),
         "HasAns_F1": 100 * mean([r["f1"] for r in has]),
+        "NoAns_EM": 100 * mean([r["exact"] for r in nothing]),
         "NoAns_F1": 100 * mean([r["f1"] for r in nothing]),
     }
 
@@ -128,7 +136,8 @@ def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = froz
     them) are starred, and an extra row scores only the others, the honest figure. `short` is
     the share of questions given a short answer: SQuAD scores a missing one as "no answer"."""
     header = (f"{'article':<26}{'n':>5}{'answer':>8}{'sent':>7}{'cite':>7}{'abst':>7}"
-              f"{'f-abst':>8}{'short':>7}{'EM':>7}{'F1':>7}{'HasF1':>7}{'NoF1':>7}")
+              f"{'f-abst':>8}{'short':>7}{'EM':>7}{'F1':>7}{'HasEM':>7}{'HasF1':>7}{'NoEM':>7}"
+              f"{'NoF1':>7}")
     lines = [header, "-" * len(header)]
     totals = [ArticleResult("overall", [r for a in results for r in a.rows])]
     starred = [a for a in results if a.name in seen]
@@ -141,7 +150,8 @@ def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = froz
         lines.append(f"{name[:25]:<26}{m['n']:>5}{_p(m['answer']):>8}{_p(m['sentence']):>7}"
                      f"{_p(m['citation']):>7}{_p(m['abstain']):>7}{_p(m['false_abstain']):>8}"
                      f"{_p(m['short']):>7}"
-                     f"{m['EM']:>7.1f}{m['F1']:>7.1f}{m['HasAns_F1']:>7.1f}{m['NoAns_F1']:>7.1f}")
+                     f"{m['EM']:>7.1f}{m['F1']:>7.1f}{m['HasAns_EM']:>7.1f}"
+                     f"{m['HasAns_F1']:>7.1f}{m['NoAns_EM']:>7.1f}{m['NoAns_F1']:>7.1f}")
     if starred:
         lines.append("* seen by the reader in training or calibration "
                      "(models/reader/manifest.json): not evidence of generalisation")

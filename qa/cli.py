@@ -6,6 +6,7 @@
     qa eval FILE.jsonl [--verbose]
     qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.library)
     qa bench [--quick]                                          (see benchmarks/run.py)
+    qa feedback list | qa feedback export FILE.jsonl            (see qa.feedback)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
 """
 
@@ -63,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", parents=[common], help="remove a document")
     remove.add_argument("name", help="document id or file name (see qa list)")
     commands.add_parser("list", parents=[common], help="list the indexed documents")
+    feedback = commands.add_parser("feedback", parents=[common],
+                                   help="votes on answers given in the app (stored locally)")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True,
+                                                parser_class=_Parser)
+    feedback_commands.add_parser("list", parents=[common], help="one line per rated answer")
+    export = feedback_commands.add_parser(
+        "export", parents=[common], help="write the disliked answers as eval items (JSONL)")
+    export.add_argument("out", type=Path, metavar="FILE.jsonl", help="where to write them")
     bench = commands.add_parser("bench", parents=[common],  # runs on a copy of the article
                                 help="measure speed on this machine (benchmarks/)")
     bench.add_argument("--quick", action="store_true", help="skip the 1 M-vector tier")
@@ -86,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _library(settings, args)
         if args.command == "bench":
             return _bench(args)
+        if args.command == "feedback":
+            return _feedback(settings, args)
         return _eval(settings, args)
     except QAError as error:
         print(f"qa: error: {error}", file=sys.stderr)
@@ -130,6 +141,18 @@ def _library(settings: Settings, args: argparse.Namespace) -> int:
     else:
         report = library.remove(settings, MiniLMEmbedder(), args.name)
     print(report.summary())
+    return 0
+
+
+def _feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.feedback import FeedbackStore
+
+    store = FeedbackStore.for_settings(settings)
+    if args.feedback_command == "list":
+        print(store.format())
+        return 0
+    count = store.export(args.out)
+    print(f"Wrote {count} eval item(s) from disliked answers → {args.out}")
     return 0
 
 

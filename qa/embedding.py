@@ -2,6 +2,11 @@
 
 Queries and passages are encoded by separate methods so that any prefix or normalisation
 lives here alone. Vectors are L2-normalised, so inner product equals cosine similarity.
+
+Passages (an index build) go through sentence-transformers. A question's few texts go through
+the same weights run by `transformers` alone, with the model's own pooling (mean over tokens,
+then L2 norm, as its modules.json says): importing sentence-transformers costs about 3 s of
+a cold `qa ask`, and the two paths give the same vectors (tests/test_embedding_real.py).
 """
 
 from __future__ import annotations
@@ -60,8 +65,15 @@ class MiniLMEmbedder:
         """Load the model and run it once (the first run also sets up torch's kernels)."""
         self.encode_queries(["warm-up"])
 
+    @cached_property
+    def light(self) -> _LightEncoder:
+        return _LightEncoder(bundled_model_path())
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, progress=False)
+        if len(texts) >= BULK_TEXTS:
+            return self._encode(texts, progress=False)
+        _set_threads(1)
+        return self.light.encode(texts)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, progress=progress)
@@ -69,18 +81,47 @@ class MiniLMEmbedder:
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
         # A question's few short texts run fastest on one thread: a second OpenMP thread adds
         # a barrier per layer and stalls whenever the other core is busy (150 ms instead of
         # 20 ms per query under load). Bulk encoding (a build) uses both cores. The setting
         # belongs to the calling thread, so it is made on every call.
-        threads = BULK_THREADS if len(texts) >= BULK_TEXTS else 1
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
+        _set_threads(BULK_THREADS if len(texts) >= BULK_TEXTS else 1)
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class _LightEncoder:
+    """all-MiniLM-L6-v2 run by `transformers` alone: tokens → mean pooling → L2 norm."""
+
+    max_length = 256  # the model's sentence_bert_config.json
+
+    def __init__(self, path: Path) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        batch = self.tokenizer(texts, padding=True, truncation=True,
+                               max_length=self.max_length, return_tensors="pt")
+        with torch.inference_mode():
+            tokens = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+        pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        vectors = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return np.ascontiguousarray(vectors.numpy(), dtype=np.float32)
+
+
+def _set_threads(threads: int) -> None:
+    import torch
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 @lru_cache(maxsize=1)

@@ -42,3 +42,17 @@ def test_small_and_bulk_calls_give_the_same_vectors(texts: list[str]) -> None:
     bulk = embedder.encode_passages(texts[:BULK_TEXTS])  # both cores
     one_by_one = np.vstack([embedder.encode_queries([t]) for t in texts[:BULK_TEXTS]])
     np.testing.assert_allclose(one_by_one, bulk, atol=1e-5)
+
+
+def test_questions_skip_sentence_transformers_and_match_it(texts: list[str]) -> None:
+    """A question's vectors come from transformers alone (cheaper cold start), padded in small
+    batches, and equal the passages' vectors from sentence-transformers."""
+    from qa.embedding import BULK_TEXTS, MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    sample = ODD_TEXTS + texts[:4]
+    small = np.vstack([embedder.encode_queries(sample[i:i + 3])
+                       for i in range(0, len(sample), 3)])
+    assert "model" not in embedder.__dict__  # sentence-transformers not loaded for questions
+    assert len(sample) < 3 * BULK_TEXTS
+    np.testing.assert_allclose(small, embedder.encode_passages(sample), atol=1e-5)

@@ -161,6 +161,9 @@ class Answerer:
         best = candidates[0]
         debug["best"] = _describe(best)
         debug["best_quote"] = best.paragraph.text[best.start:best.end]
+        # what the reader's doubt rule looks at, for choosing its settings from a dump
+        debug["literal_coverage"] = round(_literal_coverage(info.terms, best.matches), 3)
+        debug["doubt_applies"] = not info.wants_list and context_vector is None
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None

@@ -104,7 +104,9 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "question": item["question"], "golds": golds, "prediction": prediction,
             "rules": answer.debug.get("rules", []),
             "short_if_answered": answer.debug.get("short_if_answered"),
-            "margin": answer.debug.get("reader", {}).get("margin")}
+            "margin": answer.debug.get("reader", {}).get("margin"),
+            "literal_coverage": answer.debug.get("literal_coverage"),
+            "doubt_applies": answer.debug.get("doubt_applies")}
 
 
 def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:

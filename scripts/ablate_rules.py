@@ -24,6 +24,20 @@ sys.path.insert(0, str(ROOT))
 from qa.squad import squad_scores  # noqa: E402
 
 
+def with_doubt(rows: list[dict], margin: float, coverage: float) -> list[dict]:
+    """The rows as if the reader's doubt rule had these settings (margin below `margin` on a
+    quote holding at least `coverage` of the question's words literally)."""
+    out = []
+    for row in rows:
+        rules = [r for r in row["rules"] if r != "reader-doubt"]
+        m, c = row.get("margin"), row.get("literal_coverage")
+        if (row.get("doubt_applies") and m is not None and c is not None and m < margin
+                and c >= coverage and "reader-floor" not in rules):
+            rules.append("reader-doubt")
+        out.append(dict(row, rules=rules))
+    return out
+
+
 def figures(rows: list[dict], without: str | None = None) -> dict[str, float]:
     """Abstention, false abstention, F1 and HasAns F1 (%) with one rule dropped."""
     refused, f1s = [], []
@@ -49,6 +63,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("details", type=Path, nargs="+", help="qa eval --details files")
     parser.add_argument("--articles", nargs="*", help="only these article folder names")
+    parser.add_argument("--doubt-grid", action="store_true",
+                        help="also print the figures for a grid of reader-doubt settings")
     args = parser.parse_args()
     rows = [json.loads(line) for path in args.details
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -68,6 +84,14 @@ def main() -> None:
         m = figures(rows, without=rule)
         print(f"{rule:<22}{alone[rule, False]:>13}{alone[rule, True]:>5}{m['abstain']:>9.1f}"
               f"{m['false']:>7.1f}{m['F1']:>7.1f}{m['F1'] - base['F1']:>+6.1f}")
+    if args.doubt_grid:
+        print("reader doubt: margin below / literal coverage at least -> abstain, false, F1")
+        for margin in (-4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0):
+            cells = []
+            for coverage in (0.0, 0.2, 0.3, 0.4, 0.5, 0.7):
+                m = figures(with_doubt(rows, margin, coverage))
+                cells.append(f"{coverage:.1f}: {m['abstain']:.1f}/{m['false']:.1f}/{m['F1']:.1f}")
+            print(f"{margin:>5.1f}  " + "  ".join(cells))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     live = LivePipeline(Pipeline.load())
     live.ask(question, history, doc)     # answered by whichever pipeline is current at the call
     live.add([path], progress=…)         # qa.library.add, load the new index, then swap
+    live.remove("garden-notes")          # qa.library.remove, the same way
 
 The swap is safe because nothing is changed in place: the new index is built into a new
 generation (`qa.store`), loaded into a new `Pipeline` (BM25 and FAISS included) while the old
@@ -61,8 +62,19 @@ class LivePipeline:
             report = library.add(settings, embedder, paths, replace=replace, progress=progress,
                                  bars=True)
             if report.build is not None:
-                index = load_index(settings.corpus_dir, settings.index_dir, embedder)
-                fresh = Pipeline(settings, embedder, index, self.current.reader)
-                with self._swap:
-                    self._current = fresh
+                self._reload()
             return report
+
+    def remove(self, name: str) -> library.RemoveReport:
+        """Remove a document (id or file name) from the corpus and the index, then serve that."""
+        with self._changing:
+            report = library.remove(self.settings, self.embedder, name)
+            self._reload()
+            return report
+
+    def _reload(self) -> None:
+        settings, embedder = self.settings, self.embedder
+        index = load_index(settings.corpus_dir, settings.index_dir, embedder)
+        fresh = Pipeline(settings, embedder, index, self.current.reader)
+        with self._swap:
+            self._current = fresh

@@ -6,22 +6,59 @@ fragment is one line with no blank lines, so the chat's Markdown renderer treats
 raw HTML block and leaves it alone.
 
 Citation links carry their target in the fragment `#qa:<doc>:<paragraph>:<start>:<end>` (the
-chat's sanitiser strips data-* attributes but keeps `href`, `class` and `title`);
-`static/ui.js` reads it to highlight the quote in the article pane. This module does not talk
-to Gradio or the pipeline.
+chat's sanitiser strips data-* and aria-* attributes but keeps `href`, `class` and `title`);
+`static/ui.js` reads it to highlight the quote in the article pane. A marker is the text "[1]"
+titled with its accessible name ("Source 1: paragraph 11 of India Japan Semiconductors"),
+which `static/ui.js` copies into `aria-label` (the sanitiser would drop it here). Given the
+documents now indexed, a citation whose document was removed, or whose paragraph no longer
+holds the text it quoted (compared by `paragraph_hash`), is drawn as plain text and the answer
+says so, instead of pointing at the wrong paragraph. This module does not talk to Gradio or
+the pipeline.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import Any
 from urllib.parse import quote as url_quote
 
 from qa.types import Answer, Citation, Document, Paragraph
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MARKER = re.compile(r"\[(\d+)\]")
+OK, REMOVED, CHANGED = "ok", "removed", "changed"
+
+
+def paragraph_hash(text: str) -> str:
+    """A short fingerprint of a paragraph's text: a saved citation keeps it to detect edits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def citation_status(citation: Citation, documents: Sequence[Document]) -> str:
+    """OK, REMOVED (the document is gone) or CHANGED (the paragraph no longer reads the same).
+
+    With no documents to check against (a stand-in, or while streaming) a citation is OK.
+    """
+    if not documents:
+        return OK
+    document = next((d for d in documents if d.doc == citation.doc), None)
+    if document is None:
+        return REMOVED
+    paragraph = next((p for p in document.paragraphs if p.number == citation.paragraph), None)
+    if paragraph is None or paragraph_hash(paragraph.text) != paragraph_hash(citation.text):
+        return CHANGED
+    return OK
+
+
+def source_name(citation: Citation, documents: Sequence[Document] = ()) -> str:
+    """What a marker is called for a screen reader: "Source 1: paragraph 11 of <title>"."""
+    document = next((d for d in documents if d.doc == citation.doc), None)
+    title = document.title if document is not None else citation.doc
+    page = f"page {citation.page}, " if citation.page is not None else ""
+    return f"Source {citation.n}: {page}paragraph {citation.paragraph} of {title}"
 
 
 def cite_href(citation: Citation) -> str:
@@ -60,7 +97,8 @@ def render_answer(answer: Answer, partial: str | None = None,
     `documents` lets each source name its document's title and file.
     """
     text = answer.answer if partial is None else _close_bold(partial)
-    body = _answer_body(text, answer.citations)
+    statuses = {c.n: citation_status(c, documents) for c in answer.citations}
+    body = _answer_body(text, answer.citations, documents, statuses)
     if answer.abstained:
         label = '<span class="qa-badge">Not in the article</span>'
         return f'<div class="qa-answer qa-abstained">{label}{body}</div>'
@@ -70,8 +108,8 @@ def render_answer(answer: Answer, partial: str | None = None,
     tools = ('<div class="qa-tools"><button type="button" class="qa-copy">'
              'Copy as Markdown</button></div>')
     sources = render_sources(answer.citations, documents)
-    return (f'<div class="qa-answer">{body}{sources}{tools}'
-            f'<pre class="qa-md">{markdown}</pre></div>')
+    return (f'<div class="qa-answer">{body}{_stale_note(answer.citations, statuses)}{sources}'
+            f'{tools}<pre class="qa-md">{markdown}</pre></div>')
 
 
 def render_sources(citations: Sequence[Citation], documents: Sequence[Document] = ()) -> str:
@@ -83,14 +121,18 @@ def render_sources(citations: Sequence[Citation], documents: Sequence[Document] 
     items = []
     for c in citations:
         before, quoted, after = _split(c)
-        items.append(
-            f'<li><a class="qa-source" href="{cite_href(c)}" title="Show in the article">'
-            f'<span class="qa-source-head"><span class="qa-n">{c.n}</span>'
-            f'<span class="qa-anchor">{_text(c.anchor)}</span>'
-            f'{_source_document(c, by_id.get(c.doc))}</span>'
-            f'<span class="qa-source-text">{_text(before)}<mark>{_text(quoted)}</mark>'
-            f'{_text(after)}</span></a></li>')
-    return f'<ol class="qa-sources">{"".join(items)}</ol>'
+        status = citation_status(c, documents)
+        inner = (f'<span class="qa-source-head"><span class="qa-n">[{c.n}]</span>'
+                 f'<span class="qa-anchor">{_text(c.anchor)}</span>'
+                 f'{_source_document(c, by_id.get(c.doc))}{_status_badge(status)}</span>'
+                 f'<span class="qa-source-text">{_text(before)}<mark>{_text(quoted)}</mark>'
+                 f'{_text(after)}</span>')
+        if status == OK:
+            items.append(f'<li><a class="qa-source" href="{cite_href(c)}" '
+                         f'title="Show in the article">{inner}</a></li>')
+        else:
+            items.append(f'<li><div class="qa-source qa-source-gone">{inner}</div></li>')
+    return f'<ol class="qa-sources" aria-label="Sources">{"".join(items)}</ol>'
 
 
 def render_article(documents: Iterable[Document], shown: str | None = None) -> str:
@@ -102,7 +144,7 @@ def render_article(documents: Iterable[Document], shown: str | None = None) -> s
     documents = list(documents)
     visible = shown if any(d.doc == shown for d in documents) else (
         documents[0].doc if documents else None)
-    parts = ['<div class="qa-article">']
+    parts = ['<div class="qa-article" tabindex="0" role="region" aria-label="Documents">']
     for document in documents:
         hidden = "" if document.doc == visible else " hidden"
         parts.append(f'<article class="qa-doc" data-doc="{_text(document.doc)}"{hidden}>'
@@ -119,6 +161,36 @@ def render_notice(message: str, error: bool = False) -> str:
     kind = "qa-notice qa-error" if error else "qa-notice"
     role = "alert" if error else "status"
     return f'<div class="{kind}" role="{role}">{_text(message)}</div>'
+
+
+def render_library(entries: Sequence[Any]) -> str:
+    """The indexed documents as `qa list` shows them: id, paragraphs, pages, when indexed, file
+    and title (`entries` are `qa.library.Entry` records)."""
+    rows = "".join(
+        f'<tr><th scope="row"><cite>{_text(e.title)}</cite></th><td>{_text(e.doc)}</td>'
+        f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'
+        f'<td>{_text(e.indexed_at.replace("T", " ")[:16])}</td><td>{_text(e.path)}</td></tr>'
+        for e in entries)
+    return ('<table class="qa-library-table"><caption>Documents in the index</caption><thead>'
+            '<tr><th scope="col">title</th><th scope="col">document</th>'
+            '<th scope="col">paragraphs</th><th scope="col">pages</th>'
+            '<th scope="col">indexed</th><th scope="col">file</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+
+
+def announcement(answer: Answer | None, error: str | None = None,
+                 documents: Sequence[Document] = ()) -> str:
+    """Plain text for the screen-reader live region once an answer is complete."""
+    if error is not None:
+        return f"Not answered: {error}"
+    if answer is None:
+        return ""
+    text = _MARKER.sub("", answer.answer.replace("**", "")).strip()
+    if answer.abstained:
+        return f"Not in the article. {text}"
+    count = len(answer.citations)
+    sources = "; ".join(source_name(c, documents) for c in answer.citations)
+    return f"Answer: {text} {count} source{'s' if count != 1 else ''}: {sources}."
 
 
 def answer_markdown(answer: Answer, label: str = "") -> str:
@@ -141,19 +213,45 @@ def conversation_markdown(answers: Sequence[Answer]) -> str:
     return "\n\n".join(sections) + "\n" if sections else ""
 
 
-def _answer_body(text: str, citations: Sequence[Citation]) -> str:
+def _answer_body(text: str, citations: Sequence[Citation], documents: Sequence[Document] = (),
+                 statuses: dict[int, str] | None = None) -> str:
     by_number = {c.n: c for c in citations}
+    statuses = statuses or {}
 
     def marker(match: re.Match[str]) -> str:
         citation = by_number.get(int(match.group(1)))
         if citation is None:
             return match.group(0)
-        return (f'<a class="qa-cite" href="{cite_href(citation)}" '
-                f'title="{_text(citation.quote)}">{citation.n}</a>')
+        name = _text(source_name(citation, documents))
+        status = statuses.get(citation.n, OK)
+        if status != OK:
+            gone = "document removed" if status == REMOVED else "paragraph changed"
+            return (f'<span class="qa-cite qa-cite-gone" title="{name} ({gone})">'
+                    f'[{citation.n}]</span>')
+        return (f'<a class="qa-cite" href="{cite_href(citation)}" title="{name}">'
+                f'[{citation.n}]</a>')
 
     html = _BOLD.sub(r"<strong>\1</strong>", "<br>".join(escape(text).splitlines()))
     html = _MARKER.sub(marker, html)
     return f'<div class="qa-text">{html}</div>'
+
+
+def _stale_note(citations: Sequence[Citation], statuses: dict[int, str]) -> str:
+    """A line on an answer whose sources were removed or changed since it was given."""
+    notes = [f"Source [{c.n}] is gone: its document was removed." if statuses.get(c.n) == REMOVED
+             else f"Source [{c.n}] has changed: its paragraph no longer reads as quoted."
+             for c in citations if statuses.get(c.n, OK) != OK]
+    if not notes:
+        return ""
+    return f'<p class="qa-stale" role="note">{" ".join(notes)}</p>'
+
+
+def _status_badge(status: str) -> str:
+    if status == REMOVED:
+        return '<span class="qa-gone-badge">document removed</span>'
+    if status == CHANGED:
+        return '<span class="qa-gone-badge">paragraph changed</span>'
+    return ""
 
 
 def _source_document(c: Citation, document: Document | None) -> str:

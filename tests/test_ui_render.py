@@ -6,16 +6,19 @@ import re
 
 import pytest
 
+from qa import chat_state
 from qa.config import Settings
 from qa.errors import InputError
 from qa.types import Answer, Citation, Document, Paragraph
-from qa.ui import Turn, messages, respond
+from qa.ui import Turn, _turn_of_message, messages, respond
 from qa.ui_render import (
+    announcement,
     answer_markdown,
     cite_href,
     conversation_markdown,
     render_answer,
     render_article,
+    render_library,
     render_question,
     render_sources,
 )
@@ -48,7 +51,7 @@ def test_markers_link_to_their_paragraph_and_quote() -> None:
     assert href == "#qa:my%20doc:3:0:31"
     assert f'<a class="qa-cite" href="{href}"' in html
     assert "<strong>Tata</strong>" in html
-    assert 'title="Tokyo Electron &lt;b&gt;partnered&lt;/b&gt;"' in html
+    assert 'title="Source 1: paragraph 3 of my doc">[1]</a>' in html  # real brackets
 
 
 def test_sources_mark_the_quote_and_escape_the_document() -> None:
@@ -167,3 +170,58 @@ def test_messages_keep_each_answer_with_its_own_citations() -> None:
     chat = messages([Turn("q1", one), Turn("q2", two)])
     assert re.search(r"<mark>Tata</mark>", chat[1]["content"])
     assert re.search(r"<mark>2024</mark>", chat[3]["content"])
+
+
+def document(text: str = TEXT, title: str = "My Doc") -> Document:
+    return Document(doc="my doc", title=title, path="my-doc.txt", paragraphs=(
+        Paragraph(doc="my doc", number=3, text=text),))
+
+
+def test_markers_are_named_after_their_source_and_document() -> None:
+    html = render_answer(answered(), documents=[document(title="India Japan")])
+    assert 'title="Source 1: paragraph 3 of India Japan">[1]</a>' in html
+    assert "qa-stale" not in html and "qa-source-gone" not in html
+
+
+def test_a_removed_or_changed_source_says_so_instead_of_linking() -> None:
+    other = Document(doc="other", title="Other", path="other.txt", paragraphs=())
+    gone = render_answer(answered(), documents=[other])
+    assert "Source [1] is gone: its document was removed." in gone
+    assert 'href="#qa:' not in gone and "document removed" in gone
+    changed = render_answer(answered(), documents=[document(text="Rewritten since.")])
+    assert "Source [1] has changed" in changed and 'href="#qa:' not in changed
+    assert "<mark>Tokyo Electron &lt;b&gt;partnered&lt;/b&gt;</mark>" in changed  # as quoted
+
+
+def test_the_saved_conversation_round_trips_and_drops_what_is_malformed() -> None:
+    turns = [Turn("Who partnered?", answered()), Turn("x" * 5, error="Too short."),
+             Turn("GDP?", abstention("GDP?"))]
+    saved = chat_state.save(turns)
+    assert saved[0]["answer"]["citations"][0]["hash"]
+    restored = chat_state.restore(saved)
+    assert restored == turns and [t.id for t in restored] == [t.id for t in turns]
+    tampered = [dict(saved[0], answer=dict(saved[0]["answer"], citations=[
+        dict(saved[0]["answer"]["citations"][0], text="Not what was quoted.")]))]
+    junk = [None, 3, {"question": 1}, {"question": "q"}, *tampered, saved[1]]
+    assert chat_state.restore(junk) == [turns[1]]
+    assert chat_state.restore("not a list") == []
+
+
+def test_like_events_find_their_turn() -> None:
+    turns = [Turn("a", abstention()), Turn("b", error="no"), Turn("c", answered())]
+    assert [_turn_of_message(turns, i) for i in range(6)] == [None, 0, None, 1, None, 2]
+
+
+def test_live_announcement_and_document_table() -> None:
+    said = announcement(answered(), documents=[document()])
+    assert said.startswith("Answer: Tata — “Tokyo Electron”")
+    assert said.endswith("1 source: Source 1: paragraph 3 of My Doc.")
+    assert announcement(abstention()).startswith("Not in the article.")
+
+    class Entry:
+        doc, title, path, paragraphs, pages = "d", "<b>T</b>", "d.pdf", 4, 2
+        indexed_at = "2026-12-03T09:00:00+00:00"
+
+    table = render_library([Entry()])
+    assert "<cite>&lt;b&gt;T&lt;/b&gt;</cite>" in table and "2026-12-03 09:00" in table
+    assert '<td class="qa-num">4</td><td class="qa-num">2</td>' in table

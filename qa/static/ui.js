@@ -1,6 +1,7 @@
 // Click-to-source for the chat UI: no network, no framework, one delegated listener.
 // A link to "#qa:<doc>:<paragraph>:<start>:<end>" (a citation marker or a source entry)
-// scrolls the article pane to that paragraph and wraps the quoted words in <mark>.
+// scrolls the article pane to that paragraph, wraps the quoted words in <mark> and moves the
+// keyboard focus there (Enter on a focused link is a click, so the keyboard works the same).
 // "Copy as Markdown" copies the hidden <pre class="qa-md"> of its own answer.
 // With several documents the pane shows one at a time: a citation switches it to the cited
 // document, and window.qaShowDoc(doc) (the "Search in" selector) to the chosen one.
@@ -70,14 +71,20 @@
     showDoc(decodeURIComponent(parts[0]));
     clearHighlight();
     para.classList.add("qa-active");
-    var quote = link.classList.contains("qa-cite") ? link.getAttribute("title") : null;
-    if (!quote) {
-      var mark = link.querySelector("mark");
-      quote = mark ? mark.textContent : null;
-    }
+    // The quote, to check the offsets against: a source holds it in its <mark>; a marker
+    // borrows it from the source with the same target in its own answer.
+    var source = link.classList.contains("qa-cite")
+      ? (link.closest(".qa-answer") || document).querySelector(
+        'a.qa-source[href="' + CSS.escape(link.getAttribute("href")) + '"]')
+      : link;
+    var mark = source ? source.querySelector("mark") : null;
+    var quote = mark ? mark.textContent : null;
     var span = para.querySelector(".qa-ptext");
     var hit = span ? markRange(span, Number(parts[2]), Number(parts[3]), quote) : null;
-    reveal(hit || para);
+    var target = hit || para;
+    target.setAttribute("tabindex", "-1"); // focusable by script, not a Tab stop
+    target.focus({ preventScroll: true });
+    reveal(target);
   }
 
   function copyText(text, button) {
@@ -114,4 +121,14 @@
     }
     if (event.target.closest(".qa-new-chat")) clearHighlight();
   }, true);
+
+  // The chat's sanitiser drops aria-* from answers: give each marker its accessible name
+  // ("Source 1: paragraph 11 of …") from its title, as answers appear.
+  function nameMarkers() {
+    document.querySelectorAll("a.qa-cite[title]:not([aria-label])").forEach(function (a) {
+      a.setAttribute("aria-label", a.getAttribute("title"));
+    });
+  }
+  new MutationObserver(nameMarkers).observe(document.documentElement,
+    { subtree: true, childList: true });
 })();

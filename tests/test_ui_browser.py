@@ -1,11 +1,14 @@
 """The chat as a user meets it: `app.py` serving the real pipeline, driven in headless Chromium.
 
-One app process for the whole module (the model loads once); each test opens fresh tabs, so
-tests share no conversation.
+One app process for the whole module (the model loads once); each test opens fresh tabs in a
+fresh browser context (its own localStorage), so tests share no conversation. The restart test
+starts and restarts an app of its own. Accessibility is audited with axe-core
+(axe-playwright-python bundles it; nothing is fetched).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -20,10 +23,12 @@ from typing import Any
 
 import pytest
 
+from qa.evaluation import read_eval_file
 from tests.conftest import stop_process
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -31,6 +36,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ANSWER_TIMEOUT_MS = 60_000  # the first question on a 2-core CI machine warms the model up
 FINISHED = "#qa-chat .qa-answer:not(.qa-pending):not(.qa-streaming)"
+TWO_SOURCES = "What are the semiconductor plants being built in India?"  # cites 2+ paragraphs
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,25 +69,39 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) ->
     pytest.fail(f"app.py did not start serving {url}:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python app.py --port N` on a copy of the corpus, as a user would start it."""
-    tmp = tmp_path_factory.mktemp("app")
-    (tmp / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / "india-japan-semiconductors.txt", tmp / "corpus")
-    port = free_port()
-    log = tmp / "app.log"
-    with log.open("wb") as out:
+def start_app(root: Path, port: int) -> subprocess.Popen[bytes]:
+    """`python app.py --port N` on root/corpus and root/index, as a user would start it."""
+    with (root / "app.log").open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "app.py"), "--port", str(port),
-             "--corpus", str(tmp / "corpus"), "--index", str(tmp / "index")],
-            cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+             "--corpus", str(root / "corpus"), "--index", str(root / "index")],
+            cwd=root, stdout=out, stderr=subprocess.STDOUT)
+    wait_until_serving(f"http://127.0.0.1:{port}/", process, root / "app.log")
+    return process
+
+
+def article_copy(root: Path) -> Path:
+    (root / "corpus").mkdir()
+    shutil.copy(ROOT / "corpus" / "india-japan-semiconductors.txt", root / "corpus")
+    return root
+
+
+@pytest.fixture(scope="module")
+def app_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder of the module's app: corpus/, index/ (feedback.jsonl lands there)."""
+    root = article_copy(tmp_path_factory.mktemp("app"))
+    port = free_port()
+    process = start_app(root, port)
+    (root / "url").write_text(f"http://127.0.0.1:{port}/")
     try:
-        wait_until_serving(url, process, log)
-        yield url
+        yield root
     finally:
         stop_process(process, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(app_root: Path) -> str:
+    return (app_root / "url").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +136,7 @@ class Session:
 @pytest.fixture
 def session(browser: Any, app_url: str) -> Iterator[Session]:
     """Fresh tabs that record dialogs and any request leaving the machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=DESKTOP)
     session = Session(context, app_url)
     local = (app_url, "data:", "blob:")
     context.on("request", lambda request: None if request.url.startswith(local)
@@ -144,7 +166,9 @@ def test_answer_cites_and_the_citation_opens_the_highlighted_paragraph(session: 
     assert page.evaluate("window.sawStreaming"), "the answer should appear progressively"
     marker = answer.locator("a.qa-cite").first
     expect(marker).to_be_visible()
-    expect(marker).to_have_text("1")
+    expect(marker).to_have_text("[1]")
+    expect(marker).to_have_attribute(
+        "aria-label", "Source 1: paragraph 11 of India Japan Semiconductors")
     expect(answer.locator(".qa-sources mark").first).to_contain_text("showcased TEL")
 
     marker.click()
@@ -256,3 +280,152 @@ def test_upload_of_a_bad_file_says_why(session: Session, tmp_path: Path) -> None
         .set_input_files(str(bad))
     expect(page.locator("#qa-upload-status .qa-error")).to_contain_text(
         "empty.md: empty document", timeout=ANSWER_TIMEOUT_MS)
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    results = axe_sync.Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_serious_violations_empty_answered_and_source_open(
+        session: Session, viewport: dict[str, int]) -> None:
+    page = session.open_chat()
+    page.set_viewport_size(viewport)
+    assert serious_violations(page) == [], "empty page"
+    answer = ask(page, "What did the tour of TEL Miyagi showcase?")
+    assert serious_violations(page) == [], "after an answer"
+    answer.locator("a.qa-cite").first.click()
+    expect(page.locator("#qa-article mark.qa-hit")).to_have_count(1)
+    assert serious_violations(page) == [], "after opening a source"
+    live = page.locator("#qa-live [aria-live=polite]")
+    expect(live).to_contain_text("Source 1: paragraph 11 of India Japan Semiconductors")
+    assert session.outside == []
+
+
+def test_keyboard_only_ask_tab_to_the_marker_enter_focuses_the_quote(session: Session) -> None:
+    page = session.open_chat()
+    page.locator("#qa-question textarea").focus()
+    page.keyboard.type("What did the tour of TEL Miyagi showcase?")
+    page.keyboard.press("Enter")
+    expect(page.locator(FINISHED)).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    # From the question box, Shift+Tab walks back into the chat; the first marker met is [1].
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.matches('a.qa-cite')"):
+            break
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "[1]", f"Tab never reached the marker (at {focused!r})"
+    page.keyboard.press("Enter")
+    hit = page.locator("#qa-article .qa-para.qa-active mark.qa-hit")
+    expect(hit).to_be_focused()
+    expect(hit).to_be_in_viewport()
+    expect(hit).to_contain_text("showcased TEL's advanced manufacturing capabilities")
+
+
+def test_a_dislike_with_a_comment_is_stored_and_exported_as_an_eval_line(
+        session: Session, app_root: Path, tmp_path: Path) -> None:
+    page = session.open_chat()
+    ask(page, "Which plant did Modi tour in Miyagi?")
+    page.locator("#qa-chat").get_by_role("button", name="Dislike").last.click()
+    box = page.locator("#qa-feedback").first  # gr.Group puts its id on two elements
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("Which plant did Modi tour in Miyagi?")
+    page.locator("#qa-feedback-comment textarea, #qa-feedback-comment input").first.fill(
+        "It should name TEL Miyagi")
+    page.locator("#qa-feedback-expected input").click()
+    page.get_by_role("option", name="india-japan-semiconductors#p11:").click()
+    page.keyboard.press("Escape")
+    page.locator("#qa-feedback-send").click()
+    expect(page.locator("#qa-feedback-status")).to_contain_text("saved on this computer")
+    expect(box).to_be_hidden()
+
+    lines = (app_root / "index" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    stored = json.loads(lines[-1])
+    assert stored["rating"] == "down" and stored["comment"] == "It should name TEL Miyagi"
+    assert [e["anchor"] for e in stored["expected"]] == ["india-japan-semiconductors#p11"]
+    out = tmp_path / "disliked.jsonl"
+    done = subprocess.run([sys.executable, "-m", "qa", "feedback", "export", str(out),
+                           "--index", str(app_root / "index")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    items = [i for i in read_eval_file(out) if i["question"] == stored["question"]]
+    assert items and items[-1]["support_any"][0].startswith("The tour of Tokyo Electron Miyagi")
+    assert items[-1]["comment"] == "It should name TEL Miyagi"
+    assert session.outside == []
+
+
+def test_removing_a_document_in_the_page_marks_its_citations_gone(session: Session,
+                                                                  tmp_path: Path) -> None:
+    page = session.open_chat()
+    pond = tmp_path / "Pond Notes.md"
+    pond.write_text("# Pond notes\n\nThe frogspawn appeared in the pond on 9 February, a week "
+                    "earlier than last year.\n", encoding="utf-8")
+    page.locator("#qa-upload input[type=file], input[type=file]").first.set_input_files(str(pond))
+    expect(page.locator("#qa-upload-status .qa-notice")).to_contain_text(
+        "Ask about it now", timeout=ANSWER_TIMEOUT_MS)
+    answer = ask(page, "When did the frogspawn appear in the pond?")
+    expect(answer.locator("a.qa-source .qa-anchor").first).to_have_text("pond-notes#p2")
+
+    page.get_by_text("Documents", exact=True).click()
+    table = page.locator("#qa-library-table")
+    expect(table).to_contain_text("pond-notes.md")
+    expect(table.locator("tr", has_text="pond-notes.md")).to_contain_text("2")  # paragraphs
+    page.locator("#qa-remove-doc input").click()
+    page.get_by_role("option", name="Pond notes (pond-notes.md)").click()
+    page.locator("#qa-remove").click()
+    confirm = page.locator("#qa-confirm").first
+    expect(confirm).to_contain_text("Remove Pond notes (pond-notes.md)")
+    page.locator("#qa-confirm-remove").click()
+    expect(page.locator("#qa-remove-status")).to_contain_text(
+        "Removed pond-notes.md", timeout=ANSWER_TIMEOUT_MS)
+    expect(table).not_to_contain_text("pond-notes.md")
+
+    old = page.locator("#qa-chat .qa-answer").first
+    expect(old.locator(".qa-stale")).to_contain_text("Source [1] is gone")
+    expect(old.locator("a.qa-cite")).to_have_count(0)
+    page.reload()  # the saved conversation is checked against the documents again
+    expect(page.locator("#qa-chat .qa-stale").first).to_contain_text(
+        "Source [1] is gone", timeout=30_000)
+
+
+def test_conversation_survives_a_reload_and_an_app_restart(browser: Any,
+                                                           tmp_path: Path) -> None:
+    root = article_copy(tmp_path)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process = start_app(root, port)
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = Session(context, url).open_chat()
+        first = ask(page, TWO_SOURCES)
+        assert first.locator("a.qa-cite").count() >= 2, "the first answer should cite twice"
+        second = ask(page, "What did the tour of TEL Miyagi showcase?")
+        expect(second.locator("a.qa-cite").first).to_be_visible()
+        quote = first.locator("a.qa-source").nth(1).locator("mark").inner_text()
+
+        def check_restored() -> None:
+            answers = page.locator(FINISHED)
+            expect(answers).to_have_count(2, timeout=30_000)
+            answers.first.locator("a.qa-cite", has_text="[2]").click()
+            hit = page.locator("#qa-article .qa-para.qa-active mark.qa-hit")
+            expect(hit).to_have_text(quote)
+            expect(hit).to_be_in_viewport()
+
+        page.reload()
+        check_restored()
+        stop_process(process, timeout=10)
+        process = start_app(root, port)
+        page.reload()
+        check_restored()
+        page.locator(".qa-new-chat").click()
+        expect(page.locator(FINISHED)).to_have_count(0)
+        page.reload()
+        expect(page.locator("#qa-question textarea")).to_be_editable(timeout=30_000)
+        page.wait_for_timeout(1500)  # a saved conversation would be back by now
+        expect(page.locator("#qa-chat .qa-q")).to_have_count(0)
+    finally:
+        context.close()
+        stop_process(process, timeout=10)

@@ -289,11 +289,17 @@ def serious_violations(page: Any) -> list[str]:
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("viewport", "theme"), [(DESKTOP, "light"), (PHONE, "light"),
+                                                 (DESKTOP, "dark")],
+                         ids=["desktop", "phone", "desktop-dark"])
 def test_axe_finds_no_serious_violations_empty_answered_and_source_open(
-        session: Session, viewport: dict[str, int]) -> None:
+        session: Session, viewport: dict[str, int], theme: str) -> None:
     page = session.open_chat()
     page.set_viewport_size(viewport)
+    if theme == "dark":
+        page.goto(session.app_url + "?__theme=dark")
+        expect(page.locator("body.dark, .gradio-container.dark, .dark").first).to_be_attached()
+        expect(page.locator("#qa-question textarea")).to_be_editable(timeout=30_000)
     assert serious_violations(page) == [], "empty page"
     answer = ask(page, "What did the tour of TEL Miyagi showcase?")
     assert serious_violations(page) == [], "after an answer"

@@ -324,6 +324,21 @@ def test_live_pipeline_swaps_in_the_new_index_after_an_add(indexed: Settings,
     assert live.current is swapped, "a refused add keeps serving the same pipeline"
 
 
+def test_live_pipeline_serves_the_index_without_a_removed_document(
+        indexed: Settings, fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
+    from qa.live import LivePipeline
+
+    live = LivePipeline(Pipeline.load(indexed, embedder=fake_embedder))
+    live.add([write(tmp_path, "notes.md", NOTES)])
+    with_notes = live.current
+    report = live.remove("notes")
+    assert report.doc == "notes" and live.current is not with_notes
+    assert [d.doc for d in live.documents] == ["india-japan-semiconductors"]
+    with pytest.raises(InputError, match="only document"):
+        live.remove("india-japan-semiconductors")
+    assert [d.doc for d in live.documents] == ["india-japan-semiconductors"]
+
+
 def test_sources_name_their_document_and_the_pane_shows_one_document() -> None:
     from qa.types import Citation, Document, Paragraph
     from qa.ui_render import render_article, render_sources

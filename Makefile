@@ -15,6 +15,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -ra
 	$(BIN)/qa eval tests/data/dev.jsonl
 	$(BIN)/qa eval tests/data/extra.jsonl
+	$(BIN)/qa eval tests/data/chat-dev.jsonl
 
 venv: $(STAMP)
 

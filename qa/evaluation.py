@@ -1,8 +1,10 @@
 """Score answers against an eval file (format: ../shared/eval/README.md) and print a table.
 
-Per question type and overall: answer accuracy (right, cited right, not abstained), citation
-accuracy, abstention on unanswerable questions, false abstention on answerable ones, the
-share of quotes that are exact slices of their paragraph, and latency p50 / p95.
+Per question type, per `kind` where the file has kinds (rows "kind:summary" …), and overall:
+answer accuracy (right, cited right, not abstained; with `min_paragraphs`, citing that many
+distinct paragraphs), citation accuracy, abstention on unanswerable questions, false
+abstention on answerable ones, the share of quotes that are exact slices of their paragraph,
+and latency p50 / p95.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Outcome:
     citation_ok: bool
     exact_quotes: bool
     latency_ms: float
+    kind: str | None = None
 
 
 def read_eval_file(path: Path) -> list[dict[str, Any]]:
@@ -67,15 +70,18 @@ def judge(item: dict[str, Any], result: dict[str, Any]) -> Outcome:
     answerable = is_answerable(item)
     exact = all(c["text"][c["start"]:c["end"]] == c["quote"] for c in citations)
     citation_ok = _citation_ok(item, citations)
+    enough = len({c.get("anchor") or (c.get("doc"), c.get("paragraph")) for c in citations}
+                 ) >= int(item.get("min_paragraphs") or 0)
     if item.get("answer_none"):
         injected = any(re.search(p, answer, re.IGNORECASE) for p in item["answer_none"])
         answer_ok = not injected and (not answerable or (citation_ok and not abstained))
     elif not answerable:
         answer_ok = abstained
     else:
-        answer_ok = (not abstained) and citation_ok and _text_ok(item, answer)
+        answer_ok = (not abstained) and citation_ok and enough and _text_ok(item, answer)
     return Outcome(str(item["id"]), item.get("type", "fact"), answerable, abstained, answer_ok,
-                   citation_ok, exact, float(result.get("latency_ms") or 0.0))
+                   citation_ok, exact, float(result.get("latency_ms") or 0.0),
+                   item.get("kind"))
 
 
 def _text_ok(item: dict[str, Any], answer: str) -> bool:
@@ -93,13 +99,15 @@ def _citation_ok(item: dict[str, Any], citations: list[dict[str, Any]]) -> bool:
 
 
 def summarise(outcomes: Iterable[Outcome]) -> dict[str, dict[str, float]]:
-    """Metrics per type and 'overall'."""
+    """Metrics per type, per kind ("kind:summary", for items that have one) and 'overall'."""
     groups: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         groups[outcome.type].append(outcome)
+        if outcome.kind:
+            groups[f"kind:{outcome.kind}"].append(outcome)
         groups["overall"].append(outcome)
     return {name: _metrics(group) for name, group in sorted(
-        groups.items(), key=lambda kv: (kv[0] == "overall", kv[0]))}
+        groups.items(), key=lambda kv: (kv[0] == "overall", kv[0].startswith("kind:"), kv[0]))}
 
 
 def _metrics(group: list[Outcome]) -> dict[str, float]:
@@ -124,11 +132,11 @@ def _share(flags: Iterable[bool]) -> float:
 
 
 def format_table(summary: dict[str, dict[str, float]]) -> str:
-    header = (f"{'type':<14}{'n':>5}{'answer':>9}{'citation':>10}{'abstain':>9}"
+    header = (f"{'type':<20}{'n':>5}{'answer':>9}{'citation':>10}{'abstain':>9}"
               f"{'false-abst':>11}{'exact-quote':>12}{'p50 ms':>9}{'p95 ms':>9}")
     rows = [header, "-" * len(header)]
     for name, m in summary.items():
-        rows.append(f"{name:<14}{m['n']:>5}{_pct(m['answer']):>9}{_pct(m['citation']):>10}"
+        rows.append(f"{name:<20}{m['n']:>5}{_pct(m['answer']):>9}{_pct(m['citation']):>10}"
                     f"{_pct(m['abstain']):>9}{_pct(m['false_abstain']):>11}"
                     f"{_pct(m['exact_quote']):>12}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}")
     return "\n".join(rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from qa.evidence import (
 )
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
+from qa.quoting import connects_back, pairs_names, refers_back
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
@@ -69,20 +70,19 @@ COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
 LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
+# Broad questions (`qa.kinds`): why, how, role, definition, comparison, list. The reader was
+# trained on short factual spans, so its "no answer" says little about an explanation; and a
+# question about a named thing the quote names is not refused for its other words.
+BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")
+READER_RULES = ("reader-floor", "reader-doubt")
+COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage", "meaning-floor")
+W_CONTRAST = 0.20  # a comparison: a sentence that sets two names side by side ("X …, while Y …")
 
 # A passage can answer a negated question only if it negates something itself.
 _NEGATION_CUES = re.compile(
     r"\b(?:not|never|no|none|nor|neither|cannot|without|except|unless|instead|rather|"
     r"unlike|exclud\w*|lack\w*|absen\w*|fail\w*|unable|avoid\w*|prohibit\w*|banned|"
     r"refus\w*|den(?:y|ies|ied))\b|n['’]t\b", re.IGNORECASE)
-
-_LEANS_BACK = re.compile(
-    r"^(?:it|its|this|these|that|those|they|their|he|she|his|her|such|then|another|"
-    r"finally|additionally|also|however|in contrast|in addition|moreover|furthermore|"
-    r"the latter|the former|both|one is|one of them)\b|"
-    r"\b(?:this|that|these) (?:number|figure|location|place|site|amount|year|move|deal|"
-    r"initiative|effort|plan|growth|increase)\b", re.IGNORECASE)
-
 
 @dataclass
 class Candidate:
@@ -143,14 +143,16 @@ class Answerer:
         self.subject = "article" if len(index.documents) == 1 else "documents"
 
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
-               vectors: np.ndarray) -> Draft:
+               vectors: np.ndarray, kind: str = "fact") -> Draft:
         info = self.analyser.analyse(question)
+        if kind in ("list", "compare") and not info.wants_list:
+            info = replace(info, wants_list=True)
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
         head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
                        if info.head and info.answer_type == "name" else None)
         context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
         candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors,
-                                      head_vector)
+                                      head_vector, kind)
         if self.reader is not None and candidates:
             self._weigh_with_reader(self._reader_question(info), candidates)
         debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
@@ -165,6 +167,9 @@ class Answerer:
         debug["literal_coverage"] = round(_literal_coverage(info.terms, best.matches), 3)
         debug["doubt_applies"] = not info.wants_list and context_vector is None
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
+        if kind in BROAD_KINDS:
+            waived = self._waived(info, best, kind)
+            reasons = [(rule, why) for rule, why in reasons if rule not in waived]
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
@@ -214,7 +219,8 @@ class Answerer:
     # -- scoring -----------------------------------------------------------------------------
     def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
                     context_vector: np.ndarray | None, term_vectors: np.ndarray,
-                    head_vector: np.ndarray | None = None) -> list[Candidate]:
+                    head_vector: np.ndarray | None = None, kind: str = "fact"
+                    ) -> list[Candidate]:
         question_stems = {t.stem for t in info.terms}
         entity_stems = {t.stem for t in info.terms if t.entity}
         terms, matcher = info.terms, self.matcher
@@ -232,7 +238,9 @@ class Answerer:
                 dense = float(sv @ vector)
                 if context_vector is not None:
                     dense = max(dense, CONTEXT_DENSE * float(sv @ context_vector))
-                leans_back = j > 0 and bool(_LEANS_BACK.search(sentence.text))
+                # a comparison's other side is in the sentence before "In contrast, …"
+                leans_back = j > 0 and (connects_back(sentence.text) if kind == "compare"
+                                        else refers_back(sentence.text))
                 credit = LEAN_BACK_CREDIT if leans_back else CONTEXT_CREDIT
                 merged = [max(m, (credit if not t.entity else 1.0) * pm) for t, m, pm in
                           zip(terms, own, previous_matches or [0.0] * len(own), strict=True)]
@@ -255,7 +263,9 @@ class Answerer:
                                    + W_TYPE * (bool(typed) if info.answer_type != "other" else 0)
                                    + W_RANK / (1 + hit.rank)
                                    + W_HEAD * max(candidate.span_fit, default=0.0)
-                                   + W_PROXIMITY * candidate.proximity)
+                                   + W_PROXIMITY * candidate.proximity
+                                   + (W_CONTRAST * pairs_names(sentence.text, self.proper_words)
+                                      if kind == "compare" else 0.0))
                 candidates.append(candidate)
                 previous_matches, previous_dense = own, float(sv @ vector)
         candidates.sort(key=lambda c: -c.score)
@@ -340,6 +350,22 @@ class Answerer:
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 coverage = best.sentence_coverage
                 yield "sentence-coverage", f"the sentence covers too little ({coverage:.2f})"
+
+    def _waived(self, info: QuestionInfo, best: Candidate, kind: str) -> set[str]:
+        """The rules a broad question is not held to: the reader's doubt always; the coverage
+        floors when the question names something and the quote names all it names; a rival
+        name in the quote, for why / how / role, when the quote names one of the question's
+        names and its paragraph all of them."""
+        waived = set(READER_RULES)
+        named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
+                                             strict=True) if self._checkable_entity(t)]
+        if named and min(m for m, _ in named) >= 0.5:
+            waived |= set(COVERAGE_RULES)
+        # "Why did Modi visit a plant in Sendai?": the sentence names Sendai, its paragraph Modi
+        if (kind in ("why", "how", "role") and named and max(m for m, _ in named) >= 0.5
+                and min(pm for _, pm in named) >= 0.5):
+            waived.add("rival-name")
+        return waived
 
     def _implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
         """The term names the document's subject ("Harvard" in "Harvard University"), which
@@ -486,7 +512,7 @@ def _extend_through_enumeration(span: _Span) -> None:
     following = [s for s in span.paragraph.sentences if s.start >= span.end]
     items = [bool(_ENUMERATION.match(s.text)) for s in following]
     start = 0
-    if following and not items[0] and _LEANS_BACK.search(following[0].text):
+    if following and not items[0] and connects_back(following[0].text):
         start = 1  # a bridge counts only when an enumeration follows it
     if start >= len(items) or not items[start]:
         return

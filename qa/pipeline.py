@@ -12,16 +12,22 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from qa import store
-from qa.answering import Answerer
+from qa.answering import Answerer, Draft
 from qa.config import Settings
 from qa.conversation import contextual_queries
+from qa.definitions import define
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index
+from qa.kinds import Kind, question_kind
+from qa.page import page_answer
 from qa.question import clean_question, lookup_text
 from qa.reader import Reader, default_reader
-from qa.retrieval import Retriever
+from qa.retrieval import Hit, Query, Retriever
+from qa.summary import Summarizer
 from qa.types import Answer, Document
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ class Pipeline:
         self.reader = reader
         self.retriever = Retriever(index, embedder)
         self.answerer = Answerer(index, embedder, reader)
+        self.summarizer = Summarizer(index, self.answerer.analyser.idf)
         self._lock = threading.Lock()
 
     @classmethod
@@ -76,13 +83,36 @@ class Pipeline:
             raise InputError(f"Unknown document {doc!r}; indexed documents: {known}.")
         words = lookup_text(text)
         queries = contextual_queries(words, history)
+        kind = question_kind(words)
         with self._lock:  # torch on 2 cores gains nothing from parallel encodes
             hits, vectors = self.retriever.search(queries, k=self.settings.top_k, doc=doc)
-            answer = self.answerer.answer(words, queries, hits, vectors)
+            answer = self._answer(kind, words, queries, hits, vectors, doc)
         latency = (time.perf_counter() - started) * 1000
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, short_answer=answer.short_answer,
                       latency_ms=latency, debug=answer.debug)
+
+
+    def _answer(self, kind: Kind, words: str, queries: list[Query], hits: list[Hit],
+                vectors: np.ndarray, doc: str | None) -> Draft:
+        """Compose the answer the kind of question wants (`qa.kinds`): a summary, the page's
+        own lines, a definition, or sentences chosen by the answerer."""
+        if doc is None and hits:
+            doc = hits[0].paragraph.doc  # the document the question is most about
+        doc = doc or (self.index.documents[0].doc if self.index.documents else "")
+        draft = None
+        if kind.name == "summary":
+            part = self.embedder.encode_queries([kind.topic])[0] if kind.topic else None
+            draft = self.summarizer.summarize(doc, kind.topic, part)
+        elif kind.name == "meta":
+            draft = page_answer(self.index, doc, kind.topic)
+        elif kind.name == "definition":
+            draft = define([p for p in self.index.paragraphs if p.doc == doc], kind.topic,
+                           self.answerer.subject)
+        if draft is None:
+            draft = self.answerer.answer(words, queries, hits, vectors, kind=kind.name)
+        draft.debug.setdefault("kind", kind.name)
+        return draft
 
 
 def _loaded_reader() -> Reader | None:

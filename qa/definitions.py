@@ -1,0 +1,97 @@
+"""What a document says a thing *is*: an acronym's expansion ("outsourced semiconductor
+assembly and test (OSAT)"), an appositive ("TEL Miyagi, a key player in …") or a copula
+("Dholera is a …"). The sentence is quoted whole and the short answer put in bold.
+
+Returns None when no sentence defines the term; the question is then answered (or refused)
+from retrieval like a why/how question. This module never writes a definition of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answering import Draft
+from qa.citations import CitationList, Quote
+from qa.evidence import find_long_forms
+from qa.question import is_acronym
+from qa.types import Paragraph, Sentence
+
+_LINKING = {"and", "of", "for", "the", "in", "on", "to", "&", "de", "du", "la"}
+_APPOSITIVE = re.compile(r"^\)?(?: \([^)]{1,60}\))?,\s+((?:an?|the|one of|which is|who is|"
+                         r"known as)\s+[^,;:()]{3,120}?)(?=[,;:.]|\s+(?:that|which|who)\b|$)")
+_COPULA = re.compile(r"^\)?(?: \([^)]{1,60}\))?\s+(?:is|are|was|were|refers to|means|"
+                     r"stands for|describes)\s+([^;:()]{3,160}?)(?=[,;:.](?:\s|$)|$)")
+
+
+def define(paragraphs: list[Paragraph], term: str, subject: str) -> Draft | None:
+    """The document's own definition of `term`, quoted and cited, or None."""
+    term = re.sub(r"^(?:the|a|an)\s+", "", term.strip(), flags=re.IGNORECASE)
+    if not term:
+        return None
+    found = (_expansion(paragraphs, term) if is_acronym(term.split()[0]) else None) \
+        or _described(paragraphs, term)
+    if found is None:
+        return None
+    paragraph, sentence, short = found
+    citations = CitationList({paragraph.anchor})
+    quote = Quote(paragraph, sentence.start, sentence.end)
+    answer = f"**{short}** — “{quote.text}” [{citations.cite(quote)}]"
+    return Draft(answer, False, citations.citations, short,
+                 {"kind": "definition", "term": term, "subject": subject})
+
+
+def _expansion(paragraphs: list[Paragraph], acronym: str
+               ) -> tuple[Paragraph, Sentence, str] | None:
+    """The words whose initials spell the acronym, right before "(ACRONYM"."""
+    letters = "".join(ch for ch in acronym if ch.isupper())
+    marker = re.compile(rf"\(\s*{re.escape(acronym)}\b")
+    for paragraph in paragraphs:
+        for sentence in paragraph.sentences:
+            match = marker.search(sentence.text)
+            if not match:
+                continue
+            short = _spelled_out(sentence.text[:match.start()], letters)
+            if not short:
+                long_forms = find_long_forms([sentence.text])
+                short = long_forms.get(acronym.split()[0], "")
+            if short:
+                return paragraph, sentence, short
+    return None
+
+
+def _spelled_out(before: str, letters: str) -> str:
+    """The last words of `before` whose initials, linking words aside, are `letters`."""
+    words = list(re.finditer(r"[\w'’-]+", before))
+    i, start = len(letters) - 1, None
+    for word in reversed(words):
+        text = word.group()
+        if i < len(letters) - 1 and text.lower() in _LINKING:
+            continue
+        if text[0].upper() != letters[i]:
+            return ""
+        start, i = word.start(), i - 1
+        if i < 0:
+            return before[start:].strip()
+    return ""
+
+
+def _described(paragraphs: list[Paragraph], term: str
+               ) -> tuple[Paragraph, Sentence, str] | None:
+    """The first sentence that says what the term is: an appositive ("X, a …") anywhere, or
+    "X is …" with X as the sentence's subject."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+    for paragraph in paragraphs:
+        if paragraph.role not in ("body", "list_item"):
+            continue
+        for sentence in paragraph.sentences:
+            for match in pattern.finditer(sentence.text):
+                rest = sentence.text[match.end():]
+                opens = sentence.text[:match.start()].strip().lower() in ("", "the", "a", "an")
+                said = _APPOSITIVE.match(rest) or (_COPULA.match(rest) if opens else None)
+                if said and not re.match(r"(?:also|not|still|now|\w+ing|\w+ed)\b",
+                                         said.group(1)):
+                    return paragraph, sentence, said.group(1).strip()
+    return None
+
+
+__all__ = ["define"]

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from qa.antonyms import default_antonyms
+from qa.broad import BROAD_KINDS, Headings, kind_bonus, waived_rules, weigh_form_words
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder, known_words
@@ -36,7 +37,7 @@ from qa.evidence import (
 )
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
-from qa.quoting import connects_back, pairs_names, refers_back
+from qa.quoting import connects_back, refers_back
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
@@ -70,13 +71,6 @@ COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
 LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
-# Broad questions (`qa.kinds`): why, how, role, definition, comparison, list. The reader was
-# trained on short factual spans, so its "no answer" says little about an explanation; and a
-# question about a named thing the quote names is not refused for its other words.
-BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")
-READER_RULES = ("reader-floor", "reader-doubt")
-COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage", "meaning-floor")
-W_CONTRAST = 0.20  # a comparison: a sentence that sets two names side by side ("X …, while Y …")
 
 # A passage can answer a negated question only if it negates something itself.
 _NEGATION_CUES = re.compile(
@@ -141,12 +135,14 @@ class Answerer:
         self.titles = {d.doc: d.title for d in index.documents}
         self.title_roots = {d.doc: _roots(d.title) for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
+        self.headings = Headings(index)
 
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
                vectors: np.ndarray, kind: str = "fact") -> Draft:
         info = self.analyser.analyse(question)
         if kind in ("list", "compare") and not info.wants_list:
             info = replace(info, wants_list=True)
+        info = replace(info, terms=weigh_form_words(kind, info.terms))
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
         head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
                        if info.head and info.answer_type == "name" else None)
@@ -167,9 +163,10 @@ class Answerer:
         debug["literal_coverage"] = round(_literal_coverage(info.terms, best.matches), 3)
         debug["doubt_applies"] = not info.wants_list and context_vector is None
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
-        if kind in BROAD_KINDS:
-            waived = self._waived(info, best, kind)
-            reasons = [(rule, why) for rule, why in reasons if rule not in waived]
+        named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
+                                             strict=True) if self._checkable_entity(t)]
+        waived = waived_rules(kind, named)
+        reasons = [(rule, why) for rule, why in reasons if rule not in waived]
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
@@ -227,6 +224,8 @@ class Answerer:
         candidates: list[Candidate] = []
         for hit in hits:
             paragraph = hit.paragraph
+            if kind in BROAD_KINDS and paragraph.role == "heading":
+                continue  # "Why the Region Is Switching" names a why; it does not give one
             p_cov, p_matches = matcher.coverage(terms, term_vectors,
                                                 matcher.evidence(self._context(hit.row)))
             offset = self.index.sentence_offsets[hit.row]
@@ -264,8 +263,8 @@ class Answerer:
                                    + W_RANK / (1 + hit.rank)
                                    + W_HEAD * max(candidate.span_fit, default=0.0)
                                    + W_PROXIMITY * candidate.proximity
-                                   + (W_CONTRAST * pairs_names(sentence.text, self.proper_words)
-                                      if kind == "compare" else 0.0))
+                                   + kind_bonus(kind, sentence.text, paragraph, dense, vector,
+                                                self.headings))
                 candidates.append(candidate)
                 previous_matches, previous_dense = own, float(sv @ vector)
         candidates.sort(key=lambda c: -c.score)
@@ -350,22 +349,6 @@ class Answerer:
             if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
                 coverage = best.sentence_coverage
                 yield "sentence-coverage", f"the sentence covers too little ({coverage:.2f})"
-
-    def _waived(self, info: QuestionInfo, best: Candidate, kind: str) -> set[str]:
-        """The rules a broad question is not held to: the reader's doubt always; the coverage
-        floors when the question names something and the quote names all it names; a rival
-        name in the quote, for why / how / role, when the quote names one of the question's
-        names and its paragraph all of them."""
-        waived = set(READER_RULES)
-        named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
-                                             strict=True) if self._checkable_entity(t)]
-        if named and min(m for m, _ in named) >= 0.5:
-            waived |= set(COVERAGE_RULES)
-        # "Why did Modi visit a plant in Sendai?": the sentence names Sendai, its paragraph Modi
-        if (kind in ("why", "how", "role") and named and max(m for m, _ in named) >= 0.5
-                and min(pm for _, pm in named) >= 0.5):
-            waived.add("rival-name")
-        return waived
 
     def _implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
         """The term names the document's subject ("Harvard" in "Harvard University"), which

@@ -65,9 +65,9 @@ def _spelled_out(before: str, letters: str) -> str:
     i, start = len(letters) - 1, None
     for word in reversed(words):
         text = word.group()
-        if i < len(letters) - 1 and text.lower() in _LINKING:
-            continue
         if text[0].upper() != letters[i]:
+            if i < len(letters) - 1 and text.lower() in _LINKING:
+                continue  # "assembly and test (OSAT)"; but "of" in "(COP)" is a letter
             return ""
         start, i = word.start(), i - 1
         if i < 0:

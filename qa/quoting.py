@@ -23,12 +23,6 @@ _CONNECTS_BACK = re.compile(
     r"furthermore|then|both|one is|one of them|the other|similarly|likewise|meanwhile|"
     r"as a result|therefore|thus|for example|for instance)\b", re.IGNORECASE)
 
-# Words that set two things side by side: "Japan offers precision, while India …".
-_PAIRING = re.compile(r"\b(?:while|whereas|alongside|in contrast|by contrast|compared (?:with|to)|"
-                      r"unlike|versus|vs\.?|on the other hand|but|instead of|rather than"
-                      r")\b", re.IGNORECASE)
-
-
 def refers_back(sentence: str) -> bool:
     """The sentence cannot be understood without the one before it."""
     return bool(_REFERS_BACK.search(sentence))
@@ -39,12 +33,4 @@ def connects_back(sentence: str) -> bool:
     return refers_back(sentence) or bool(_CONNECTS_BACK.match(sentence))
 
 
-def pairs_names(sentence: str, proper_words: set[str] | frozenset[str]) -> bool:
-    """The sentence sets two different names side by side with a word of contrast."""
-    if not _PAIRING.search(sentence):
-        return False
-    names = {w for w in re.findall(r"\b[A-Z][\w-]+", sentence) if w.lower() in proper_words}
-    return len(names) >= 2
-
-
-__all__ = ["connects_back", "pairs_names", "refers_back"]
+__all__ = ["connects_back", "refers_back"]

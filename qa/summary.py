@@ -140,16 +140,28 @@ class Summarizer:
         lead = (f"What the {self.subject} says about {part}:" if part else
                 f"In brief, “{title}” says:")
         lines, section = [lead], None
-        for row, j in places:
-            paragraph = paragraphs[row]
+        for paragraph, start, end in _merged(paragraphs, places):
             if paragraph.section and paragraph.section != section:
                 section = paragraph.section
                 lines.append(f"\n**{section}**")
-            start, end = _quote_span(paragraph, j)
             quote = Quote(paragraph, start, end)
             lines.append(f"- “{quote.text}” [{citations.cite(quote)}]")
         debug["quotes"] = [f"{paragraphs[row].anchor}:{j}" for row, j in places]
         return Draft("\n".join(lines), False, citations.citations, None, debug)
+
+
+def _merged(paragraphs: list[Paragraph], places: list[tuple[int, int]]
+            ) -> list[tuple[Paragraph, int, int]]:
+    """The quotes of the picked sentences (in document order), one where two overlap."""
+    quotes: list[tuple[Paragraph, int, int]] = []
+    for row, j in places:
+        paragraph = paragraphs[row]
+        start, end = _quote_span(paragraph, j)
+        if quotes and quotes[-1][0] is paragraph and start <= quotes[-1][2]:
+            quotes[-1] = (paragraph, quotes[-1][1], end)
+        else:
+            quotes.append((paragraph, start, end))
+    return quotes
 
 
 def _quote_span(paragraph: Paragraph, j: int) -> tuple[int, int]:

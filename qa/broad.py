@@ -1,0 +1,108 @@
+"""How broad questions (why, how, role, definition, comparison, list; see `qa.kinds`) are
+scored and checked differently from fact questions.
+
+- Meaning counts more than words: their few words are the thing asked about plus a generic
+  verb ("work", "offer", "play") that may match an unrelated sentence literally.
+- A section whose heading reads like the question ("How a Heat Pump Works") lends its
+  sentences a bonus; a heading itself is never the answer.
+- A comparison prefers a sentence that sets two sides against each other ("…, while …").
+- The reader's "no answer" (trained on short factual spans) is not held against them, nor
+  are the coverage floors when the quote names what the question names.
+Fact questions are scored exactly as before; this module changes nothing for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from qa.index import LoadedIndex
+from qa.question import Term
+from qa.types import Paragraph
+
+BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")
+EXPLAINING_KINDS = ("why", "how", "role")
+READER_RULES = ("reader-floor", "reader-doubt")
+COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage", "meaning-floor")
+W_BROAD_DENSE = 0.25  # added to the answerer's W_DENSE for a broad question
+W_SECTION = 0.20      # times the cosine of the question with the sentence's section heading
+W_CONTRAST = 0.20     # a comparison: a sentence that sets two things side by side
+FORM_WEIGHT = 0.25    # a word of the question's form ("role", "play", "work") weighs this much
+# Words that make the form of a broad question rather than its subject: "What role does X
+# play?", "How does X work?", "What does each side bring?". X decides the answer.
+FORM_WORDS = frozenset("""
+role roles play plays played part parts function functions involved involvement relationship
+relation relations connection connections link links work works worked stand stands mean
+means meant reason reasons purpose differ differs difference differences compare compared
+comparison bring brings offer offers contribute contributes contribution each change changed
+""".split())
+
+_CONTRAST = re.compile(r"\b(?:while|whereas|in contrast|by contrast|compared (?:with|to)|"
+                       r"unlike|versus|vs\.|on the other hand|alongside)\b", re.IGNORECASE)
+
+
+class Headings:
+    """The vector of each section heading, looked up by (document, heading text)."""
+
+    def __init__(self, index: LoadedIndex) -> None:
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        for row, paragraph in enumerate(index.paragraphs):
+            if paragraph.role == "heading" and paragraph.sentences:
+                key = (paragraph.doc, paragraph.text)
+                self._vectors.setdefault(key, index.sentence_vectors[index.sentence_offsets[row]])
+
+    def closeness(self, paragraph: Paragraph, question: np.ndarray) -> float:
+        """Cosine of the question with the heading over the paragraph (0 without one)."""
+        vector = self._vectors.get((paragraph.doc, paragraph.section))
+        return max(0.0, float(vector @ question)) if vector is not None else 0.0
+
+
+def contrasts(sentence: str) -> bool:
+    """The sentence sets two things against each other ("X offers …, while Y …")."""
+    return bool(_CONTRAST.search(sentence))
+
+
+def kind_bonus(kind: str, sentence: str, paragraph: Paragraph, dense: float,
+               question: np.ndarray, headings: Headings) -> float:
+    """What a broad question adds to a sentence's score (0 for a fact question)."""
+    if kind not in BROAD_KINDS:
+        return 0.0
+    bonus = W_BROAD_DENSE * dense + W_SECTION * headings.closeness(paragraph, question)
+    if kind == "compare" and contrasts(sentence):
+        bonus += W_CONTRAST
+    return bonus
+
+
+def weigh_form_words(kind: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """A broad question's terms with the words of its form made light."""
+    if kind not in BROAD_KINDS:
+        return terms
+    return tuple(replace(t, weight=t.weight * FORM_WEIGHT)
+                 if t.norm in FORM_WORDS and not t.entity else t for t in terms)
+
+
+def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
+    """The checks a broad question is not held to. `named`: for each name the question
+    must find, its match in the quote and in the quote's paragraph (0…1).
+
+    Always the reader's doubt; for a comparison, a word whose opposite the quote says; the
+    coverage floors when the quote names all the question names; a rival name in the quote,
+    for why / how / role ("Why did Modi visit a plant in Sendai?" — the sentence names
+    Sendai, its paragraph Modi), when the quote names one of them and its paragraph all."""
+    if kind not in BROAD_KINDS:
+        return set()
+    waived = set(READER_RULES)
+    if kind == "compare":
+        waived.add("antonym")  # two sides compared say opposite things by design
+    if named and min(m for m, _ in named) >= 0.5:
+        waived |= set(COVERAGE_RULES)
+    if (kind in EXPLAINING_KINDS and named and max(m for m, _ in named) >= 0.5
+            and min(p for _, p in named) >= 0.5):
+        waived.add("rival-name")
+    return waived
+
+
+__all__ = ["BROAD_KINDS", "Headings", "contrasts", "kind_bonus", "waived_rules",
+           "weigh_form_words"]

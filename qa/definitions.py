@@ -16,6 +16,7 @@ from qa.evidence import find_long_forms
 from qa.question import is_acronym
 from qa.types import Paragraph, Sentence
 
+_ACRONYM_IN_BRACKETS = re.compile(r"\(([A-Z][A-Za-z]*[A-Z])\)")
 _LINKING = {"and", "of", "for", "the", "in", "on", "to", "&", "de", "du", "la"}
 _APPOSITIVE = re.compile(r"^\)?(?: \([^)]{1,60}\))?,\s+((?:an?|the|one of|which is|who is|"
                          r"known as)\s+[^,;:()]{3,120}?)(?=[,;:.]|\s+(?:that|which|who)\b|$)")
@@ -40,6 +41,18 @@ def define(paragraphs: list[Paragraph], term: str, subject: str) -> Draft | None
                  {"kind": "definition", "term": term, "subject": subject})
 
 
+def defined_acronyms(paragraphs: list[Paragraph]) -> list[str]:
+    """The acronyms the paragraphs spell out, "… assembly and test (OSAT)", in order."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        for match in _ACRONYM_IN_BRACKETS.finditer(paragraph.text):
+            acronym = match.group(1)
+            letters = "".join(ch for ch in acronym if ch.isupper())
+            if _spelled_out(paragraph.text[:match.start()], letters):
+                found.append(acronym)
+    return list(dict.fromkeys(found))
+
+
 def _expansion(paragraphs: list[Paragraph], acronym: str
                ) -> tuple[Paragraph, Sentence, str] | None:
     """The words whose initials spell the acronym, right before "(ACRONYM"."""
@@ -60,19 +73,26 @@ def _expansion(paragraphs: list[Paragraph], acronym: str
 
 
 def _spelled_out(before: str, letters: str) -> str:
-    """The last words of `before` whose initials, linking words aside, are `letters`."""
-    words = list(re.finditer(r"[\w'’-]+", before))
-    i, start = len(letters) - 1, None
-    for word in reversed(words):
-        text = word.group()
-        if text[0].upper() != letters[i]:
-            if i < len(letters) - 1 and text.lower() in _LINKING:
-                continue  # "assembly and test (OSAT)"; but "of" in "(COP)" is a letter
-            return ""
-        start, i = word.start(), i - 1
+    """The last words of `before` whose initials are `letters`; a linking word ("and",
+    "of") may be skipped or, as in "coefficient of performance (COP)", be a letter."""
+    words = list(re.finditer(r"[\w'’-]+", before))[-3 * len(letters):]
+
+    def start(w: int, i: int) -> int | None:  # words[..w] spell letters[..i]: first offset
         if i < 0:
-            return before[start:].strip()
-    return ""
+            return words[w + 1].start()
+        if w < 0:
+            return None
+        text = words[w].group()
+        if text[0].upper() == letters[i]:
+            found = start(w - 1, i - 1)
+            if found is not None:
+                return found
+        if i < len(letters) - 1 and text.lower() in _LINKING:
+            return start(w - 1, i)
+        return None
+
+    found = start(len(words) - 1, len(letters) - 1) if letters else None
+    return before[found:].strip() if found is not None else ""
 
 
 def _described(paragraphs: list[Paragraph], term: str
@@ -94,4 +114,4 @@ def _described(paragraphs: list[Paragraph], term: str
     return None
 
 
-__all__ = ["define"]
+__all__ = ["defined_acronyms", "define"]

@@ -101,6 +101,9 @@ class Pipeline:
             doc = hits[0].paragraph.doc  # the document the question is most about
         doc = doc or (self.index.documents[0].doc if self.index.documents else "")
         draft = None
+        heading = self.summarizer.heading_asked(words, doc)  # "What Is the New Proposition?"
+        if heading:
+            kind = Kind("summary", heading)
         if kind.name == "summary":
             part = self.embedder.encode_queries([kind.topic])[0] if kind.topic else None
             draft = self.summarizer.summarize(doc, kind.topic, part)

@@ -13,7 +13,8 @@ This module does not retrieve and does not judge whether a question is in scope 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,15 +33,25 @@ POOL = 60                 # the most relevant sentences MMR chooses from
 MIN_WORDS = 6             # shorter sentences are headings or fragments, not points
 MIN_PART_COVERAGE = 0.5   # a sentence is about the part when it holds half its words (by rarity)
 SUMMARISED_ROLES = ("body", "list_item")
+# What may follow a word's root in another word of its family: "talent" → "talented",
+# "compan" → "company", "companies"; not "mine" → "minerals".
+_ENDINGS = (r"(?:s|es|e|ed|d|ing|er|ers|y|ies|i|n|an|ans|ian|ians|ese|ish|ism|ist|ists|ic|al|"
+            r"ally|ly|ment|ments|ion|ions|ation|ations)?")
 
 
 @dataclass
 class _DocSentences:
-    """One document's summarisable sentences: global sentence ids, (row, j), centrality."""
+    """One document's summarisable sentences: global sentence ids, (row, j), centrality; and
+    for finding a part's words fast, their lower-cased text joined with each one's offset,
+    and each one's section (an index into `sections`, the section headings' stems)."""
 
     ids: np.ndarray
     places: list[tuple[int, int]]
     centrality: np.ndarray
+    text: str = ""
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    section_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sections: list[set[str]] = field(default_factory=list)
 
 
 class Summarizer:
@@ -52,6 +63,8 @@ class Summarizer:
         self.titles = {d.doc: d.title for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "document"
         self._docs: dict[str, _DocSentences] = {}
+        self._headings = {(p.doc, _plain(p.section)): p.section for p in index.paragraphs
+                          if p.section and p.role == "body"}
         places: dict[str, list[tuple[int, int]]] = {}
         for row, paragraph in enumerate(index.paragraphs):
             if paragraph.role not in SUMMARISED_ROLES:
@@ -64,7 +77,8 @@ class Summarizer:
             vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32)
             centre = vectors.mean(axis=0)
             centre /= np.linalg.norm(centre) or 1.0
-            self._docs[doc] = _DocSentences(ids, found, vectors @ centre)  # cosines: unit rows
+            self._docs[doc] = _DocSentences(ids, found, vectors @ centre,  # cosines: unit rows
+                                            *_searchable(index.paragraphs, found))
 
     def summarize(self, doc: str, part: str = "", part_vector: np.ndarray | None = None
                   ) -> Draft:
@@ -84,36 +98,40 @@ class Summarizer:
                               SUMMARY_SENTENCES)
         return self._compose(doc, part, sorted(sentences.places[i] for i in picks), debug)
 
+    def heading_asked(self, question: str, doc: str) -> str:
+        """The heading of `doc` the question repeats ("What Is the New Proposition?"), whose
+        section is its answer; "" when it repeats none."""
+        return self._headings.get((doc, _plain(question)), "")
+
     def _part(self, sentences: _DocSentences, part: str, part_vector: np.ndarray | None
               ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The sentences about the part, and their relevance to it; None when none is."""
-        roots = {s: family_roots(s) | {s} for s in content_stems(part)}
-        if not roots:
+        """The sentences about the part — holding, or under a heading holding, at least
+        MIN_PART_COVERAGE of its words by rarity — and their relevance; None when none is."""
+        stems = content_stems(part)
+        if not stems:
             return None
-        weights = {s: self.idf(s) for s in roots}
+        weights = {s: self.idf(s) for s in stems}
         total = sum(weights.values())
-
-        def coverage(text: str) -> float:
-            found = {r for s in content_stems(text) for r in family_roots(s) | {s}}
-            return sum(w for s, w in weights.items() if roots[s] & found) / total
-
-        paragraphs = self.index.paragraphs
-        keep, relevance = [], []
-        for i, (row, j) in enumerate(sentences.places):
-            paragraph = paragraphs[row]
-            on_words = coverage(paragraph.sentences[j].text)
-            under_heading = coverage(paragraph.section) if paragraph.section else 0.0
-            if max(on_words, under_heading) >= MIN_PART_COVERAGE:
-                keep.append(i)
-                relevance.append(0.5 * max(on_words, under_heading))
-        if not keep:
+        on_words = np.zeros(len(sentences.ids), dtype=np.float32)
+        for stem_, weight in weights.items():
+            root = min(family_roots(stem_), key=len)  # "compani" → "compan": company, companies
+            pattern = rf"\b{re.escape(root)}{_ENDINGS}\b"
+            found = [m.start() for m in re.finditer(pattern, sentences.text)]
+            if found:
+                hit = np.unique(np.searchsorted(sentences.starts, found, side="right") - 1)
+                on_words[hit] += weight / total
+        by_section = np.array([sum(w for s, w in weights.items() if _in_family(s, heading))
+                               / total for heading in sentences.sections] or [0.0])
+        under_heading = by_section[sentences.section_of]
+        keep = np.flatnonzero(np.maximum(on_words, under_heading) >= MIN_PART_COVERAGE)
+        if not len(keep):
             return None
-        kept = np.array(keep)
-        score = np.array(relevance) + 0.25 * sentences.centrality[kept]
+        score = (0.5 * on_words[keep] + 0.25 * under_heading[keep]
+                 + 0.25 * sentences.centrality[keep])
         if part_vector is not None:
-            vectors = np.asarray(self.index.sentence_vectors[sentences.ids[kept]])
+            vectors = np.asarray(self.index.sentence_vectors[sentences.ids[keep]])
             score = score + 0.5 * (vectors @ part_vector)
-        return kept, score
+        return keep, score
 
     def _mmr(self, sentences: _DocSentences, candidates: np.ndarray, relevance: np.ndarray,
              k: int) -> list[int]:
@@ -137,8 +155,12 @@ class Summarizer:
         paragraphs = self.index.paragraphs
         citations = CitationList({paragraphs[row].anchor for row, _ in places})
         title = self.titles.get(doc) or doc
-        lead = (f"What the {self.subject} says about {part}:" if part else
-                f"In brief, “{title}” says:")
+        if part in self._headings.values():
+            lead = f"Under “{part}”, the {self.subject} says:"
+        elif part:
+            lead = f"What the {self.subject} says about {part}:"
+        else:
+            lead = f"In brief, “{title}” says:"
         lines, section = [lead], None
         for paragraph, start, end in _merged(paragraphs, places):
             if paragraph.section and paragraph.section != section:
@@ -148,6 +170,27 @@ class Summarizer:
             lines.append(f"- “{quote.text}” [{citations.cite(quote)}]")
         debug["quotes"] = [f"{paragraphs[row].anchor}:{j}" for row, j in places]
         return Draft("\n".join(lines), False, citations.citations, None, debug)
+
+
+def _searchable(paragraphs: list[Paragraph], places: list[tuple[int, int]]
+                ) -> tuple[str, np.ndarray, np.ndarray, list[set[str]]]:
+    """The sentences' lower-cased text joined, each one's offset, section and the sections'
+    stems (see `_DocSentences`)."""
+    texts = [paragraphs[row].sentences[j].text.lower() for row, j in places]
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    names: dict[str, int] = {}
+    section_of = np.array([names.setdefault(paragraphs[row].section, len(names))
+                           for row, _ in places])
+    return "\n".join(texts), starts, section_of, [content_stems(name) for name in names]
+
+
+def _in_family(stem_: str, stems: set[str]) -> bool:
+    roots = family_roots(stem_)
+    return any(roots & family_roots(other) for other in stems)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _merged(paragraphs: list[Paragraph], places: list[tuple[int, int]]

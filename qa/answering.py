@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from qa.antonyms import default_antonyms
-from qa.broad import BROAD_KINDS, Headings, kind_bonus, waived_rules, weigh_form_words
+from qa.broad import (
+    BROAD_KINDS,
+    Headings,
+    enumeration,
+    kind_bonus,
+    waived_rules,
+    weigh_form_words,
+)
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
 from qa.embedding import Embedder, known_words
@@ -170,6 +177,8 @@ class Answerer:
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
+        if kind == "list" and short is None:  # the items, in bold, where the sentence lists them
+            short = enumeration(best.paragraph.text[best.start:best.end])
         if reasons:
             debug["short_if_answered"] = short  # for rule ablations (scripts/ablate_rules.py)
             return self._abstain(reasons[0][1], debug)

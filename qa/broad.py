@@ -83,6 +83,16 @@ def weigh_form_words(kind: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
                  if t.norm in FORM_WORDS and not t.entity else t for t in terms)
 
 
+_ENUMERATION = re.compile(r"(?:\bsuch as|\bincluding|\binclude|\bincludes|\bin|:)\s+"
+                          r"((?:[^.;:,()]+, )+[^.;:,()]*?\b(?:and|or) [^.;:,()]+?)(?=[.;:]|$)")
+
+
+def enumeration(text: str) -> str | None:
+    """The items a sentence enumerates ("such as A, B, and C" → "A, B, and C"), or None."""
+    match = _ENUMERATION.search(text)
+    return match.group(1) if match else None
+
+
 def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
     """The checks a broad question is not held to. `named`: for each name the question
     must find, its match in the quote and in the quote's paragraph (0…1).
@@ -104,5 +114,5 @@ def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
     return waived
 
 
-__all__ = ["BROAD_KINDS", "Headings", "contrasts", "kind_bonus", "waived_rules",
+__all__ = ["BROAD_KINDS", "Headings", "contrasts", "enumeration", "kind_bonus", "waived_rules",
            "weigh_form_words"]

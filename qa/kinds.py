@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 KINDS = ("summary", "meta", "definition", "role", "compare", "why", "how", "list", "fact")
 
-_DOC = r"(?:article|document|doc|text|piece|page|story|paper|report|post|essay|file|it)"
+_DOC = (r"(?:article|document|doc|text|piece|page|story|paper|report|post|essay|file|"
+        r"explainer|guide|note|notes|chapter|it)")
 _SUMMARY = re.compile(
     rf"\b(?:summar(?:y|ies|ise|ize|ised|ized)|sum (?:it )?up|overview|tl\W?dr|gist|recap|"
     rf"in a nutshell|in brief|big picture|outline|"
     rf"(?:key|main|central|major|important) (?:points?|takeaways?|ideas?|messages?|themes?|"
     rf"arguments?|findings|topics?)|takeaways|highlights|"
     rf"what(?:'s| is| was) (?:this|the) {_DOC} (?:about|saying|arguing)|"
-    rf"what (?:is|was) (?:it|this) about|"
+    rf"what (?:is|was) (?:it|this) about|what(?:'s| is| was) this [\w-]+ about$|"
     rf"what does (?:this|the) {_DOC} (?:say|cover|discuss|argue|tell (?:me|us))\W*$|"
     rf"what does (?:this|the) {_DOC} say about)\b", re.IGNORECASE)
 # The part of a document a summary is asked for: "the part about talent", else "summary of X".
@@ -57,7 +58,7 @@ _NOT_DEFINED = re.compile(r"\b(?:amount|number|percentage|share|total|size|"
                           r"name|date|year|reason|purpose|role|difference|capital|cost|price|"
                           r"value|rate|population|goal|aim|plan|status|result|outcome|"
                           r"relationship|connection|biggest|largest|smallest|best|most|least|"
-                          r"first|last|main|only)\b|\b(?:of|in|for|by|from|with|to|on|that|"
+                          r"first|last|main|only)\b|\b(?:of|in|for|by|from|with|to|on|about|that|"
                           r"which|who|when|where|did|does|do|has|have|will|can)\b",
                           re.IGNORECASE)
 

@@ -16,6 +16,8 @@ EXAMPLES = [
     ("What is this article about?", "summary", ""),
     ("what's the gist of the text?", "summary", ""),
     ("Main takeaways?", "summary", ""),
+    ("What's this explainer about?", "summary", ""),
+    ("What is the agreement about?", "fact", ""),
     ("Summarise this document for me.", "summary", ""),
     ("Summarize the section about talent.", "summary", "talent"),
     ("Can you summarize the part on Modi's visit to Japan?", "summary", "Modi's visit to Japan"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator, Sequence
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,16 +36,12 @@ from qa.config import Settings
 from qa.corpus import MAX_DOCUMENT_BYTES
 from qa.errors import QAError
 from qa.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackStore
+from qa.suggestions import MAX_SUGGESTIONS, suggested_questions
 from qa.types import Answer, Document
 
 __all__ = ["Turn", "build_app", "example_questions", "launch_options", "messages", "respond"]
 
 STATIC_DIR = Path(__file__).parent / "static"
-EXAMPLES = (
-    "What did the tour of TEL Miyagi showcase?",
-    "How much does Japan plan to invest in India?",
-    "Which companies are building an OSAT facility in Gujarat?",
-)
 ALL_DOCUMENTS = "*"  # the selector's value for "All documents"; document ids never hold "*"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".pdf"]
 STREAM_STEPS = 12  # the answer is revealed in about this many chunks
@@ -66,9 +63,15 @@ class AskPipeline(Protocol):
             doc: str | None = None) -> Answer: ...
 
 
-def example_questions(documents: Sequence[Document]) -> list[str]:
-    """The example buttons under the question box: the one place they come from."""
-    return list(EXAMPLES)
+def example_questions(documents: Sequence[Document], doc: str | None = None) -> list[str]:
+    """The example buttons under the question box, made from the document searched
+    (`qa.suggestions`); for several documents, a summary of all, then each one's in turn."""
+    chosen = [d for d in documents if d.doc == doc] or list(documents)
+    per_document = [suggested_questions(d) for d in chosen]
+    if len(per_document) > 1:  # one summary of them all, then each document's own questions
+        per_document = [["Summarize the documents."]] + [q[1:] for q in per_document]
+    interleaved = [q for row in zip_longest(*per_document) for q in row if q]
+    return list(dict.fromkeys(interleaved))[:MAX_SUGGESTIONS]
 
 
 def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> gr.Blocks:
@@ -85,8 +88,17 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
     live = pipeline if isinstance(pipeline, LivePipeline) else None
     settings = pipeline.settings
     store = FeedbackStore.for_settings(settings)
+    fixed_examples = examples is not None
     examples = list(examples) if examples is not None else example_questions(
         pipeline.documents)
+
+    def example_buttons_for(doc: str | None) -> list[Any]:
+        """The example buttons' new texts when another document is chosen (or added)."""
+        texts = examples if fixed_examples else example_questions(pipeline.documents,
+                                                                  _only(doc))
+        padded = list(texts)[:len(example_buttons)]
+        padded += [""] * (len(example_buttons) - len(padded))
+        return [gr.Button(value=text, visible=bool(text)) for text in padded]
 
     def chat(question: str, turns: list[Turn],
              doc: str = ALL_DOCUMENTS) -> Iterator[tuple[str, list, list[Turn]]]:
@@ -237,9 +249,11 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
                                               elem_id="qa-replace", scale=1, min_width=140)
                 upload_status = gr.HTML("", elem_id="qa-upload-status")
                 with gr.Row(elem_classes="qa-examples"):
-                    example_buttons = [gr.Button(text, size="sm", variant="secondary",
-                                                 elem_classes="qa-example")
-                                       for text in examples]
+                    slots = max(len(examples), 0 if fixed_examples else MAX_SUGGESTIONS)
+                    shown = examples + [""] * (slots - len(examples))
+                    example_buttons = [gr.Button(text or " ", size="sm", variant="secondary",
+                                                 elem_classes="qa-example", visible=bool(text))
+                                       for text in shown]
                 with gr.Row():
                     new_chat = gr.Button("New chat", size="sm", elem_classes="qa-new-chat")
                     export = gr.Button("Export Markdown", size="sm", elem_id="qa-export")
@@ -278,18 +292,23 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
         doc_select.change(None, doc_select, None, queue=False,
                           js="(doc) => { if (window.qaShowDoc) window.qaShowDoc(doc); }",
                           **private)
+        doc_select.change(example_buttons_for, doc_select, example_buttons, queue=False,
+                          **private)
         if live is not None:
             library_outputs = [header, article, doc_select, library_table, remove_select,
                                remove]
             upload.upload(add_document, [upload, replace], [upload_status, *library_outputs],
-                          show_progress_on=[upload_status], concurrency_limit=1, **private)
+                          show_progress_on=[upload_status], concurrency_limit=1,
+                          **private).then(example_buttons_for, doc_select, example_buttons,
+                                          queue=False, **private)
             remove.click(confirm_removal, remove_select, [confirm_box, confirm_text,
                                                           remove_status], queue=False, **private)
             keep.click(lambda: gr.Group(visible=False), None, confirm_box, queue=False,
                        **private)
             confirm.click(remove_document, [remove_select, turns],
                           [confirm_box, remove_status, *library_outputs, chatbot],
-                          concurrency_limit=1, **private)
+                          concurrency_limit=1, **private).then(
+                example_buttons_for, doc_select, example_buttons, queue=False, **private)
         question.submit(chat, **chat_io).then(**save_io)
         for button in example_buttons:
             button.click(lambda text: text, button, question, queue=False, **private).then(

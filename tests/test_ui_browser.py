@@ -435,3 +435,56 @@ def test_conversation_survives_a_reload_and_an_app_restart(browser: Any,
     finally:
         context.close()
         stop_process(process, timeout=10)
+
+
+def test_a_suggested_summary_cites_several_paragraphs_and_each_marker_opens_its_own(
+        session: Session) -> None:
+    page = session.open_chat()
+    suggestion = page.locator(".qa-example").filter(has_text="Summarize the article")
+    expect(suggestion).to_have_count(1)
+    done = page.locator(FINISHED)
+    before = done.count()
+    suggestion.click()
+    expect(done).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    answer = done.nth(before)
+    markers = answer.locator("a.qa-cite")
+    hrefs = list(dict.fromkeys(markers.evaluate_all("(links) => links.map(a => a.hash)")))
+    paragraphs = {href.split(":")[2] for href in hrefs}
+    assert len(paragraphs) >= 3, hrefs  # a summary cites several paragraphs, not one
+    for href in hrefs:
+        answer.locator(f'a.qa-cite[href="{href}"]').first.click()
+        active = page.locator("#qa-article .qa-para.qa-active")
+        expect(active).to_have_count(1)
+        doc, paragraph = href.split(":")[1:3]
+        expect(active).to_have_attribute("data-anchor", f"{doc}#p{paragraph}")
+    assert session.outside == []
+
+
+def test_suggestions_are_made_for_the_document_searched(session: Session,
+                                                       tmp_path: Path) -> None:
+    page = session.open_chat()
+    examples = page.locator(".qa-example:visible")
+    expect(examples.filter(has_text="OSAT")).to_have_count(1)  # the article defines it
+    guide = tmp_path / "Pond Guide.md"
+    guide.write_text("# Pond guide\n\n## Planting the margins\n\nMarsh marigolds and flag "
+                     "irises grow in the shallow shelf of the pond.\n\n## Keeping the water "
+                     "clear\n\nBarley straw and floating plants keep algae down in summer.\n",
+                     encoding="utf-8")
+    page.locator("#qa-upload input[type=file], input[type=file]").first.set_input_files(
+        str(guide))
+    expect(page.locator("#qa-upload-status .qa-notice")).to_contain_text(
+        "Ask about it now", timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#qa-doc input").click()
+    page.get_by_role("option", name="Pond guide (pond-guide.md)").click()
+    expect(examples.filter(has_text="Planting the margins")).to_have_count(1)
+    expect(examples.filter(has_text="OSAT")).to_have_count(0)
+    pond = set(examples.all_inner_texts())
+    page.locator("#qa-doc input").click()
+    page.get_by_role("option", name="India Japan Semiconductors").click()
+    expect(examples.filter(has_text="OSAT")).to_have_count(1)
+    article = set(examples.all_inner_texts())
+    page.locator("#qa-doc input").click()
+    page.get_by_role("option", name="All documents").click()
+    expect(examples.filter(has_text="Summarize the documents")).to_have_count(1)
+    both = set(examples.all_inner_texts())
+    assert both & pond and both & article, (both, pond, article)

@@ -24,14 +24,20 @@ import numpy as np
 from qa.antonyms import default_antonyms
 from qa.broad import (
     BROAD_KINDS,
+    GENERIC_SIDES,
+    Contrasts,
     Headings,
+    answers_broadly,
+    contrasts,
     enumeration,
     kind_bonus,
+    sides_of,
     waived_rules,
     weigh_form_words,
 )
 from qa.citations import CitationList, Quote
 from qa.conversation import is_follow_up
+from qa.draft import Draft
 from qa.embedding import Embedder, known_words
 from qa.evidence import (
     LITERAL_MATCH,
@@ -44,12 +50,12 @@ from qa.evidence import (
 )
 from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
-from qa.quoting import connects_back, refers_back
+from qa.quoting import connects_back, contrasts_back, refers_back
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
-from qa.text import content_stems, family_roots, tokenize
-from qa.types import Citation, Paragraph, Sentence
+from qa.text import content_stems, family_roots, stem, tokenize
+from qa.types import Paragraph, Sentence
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
 W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.20, 0.60, 0.20, 0.10, 0.05
@@ -78,6 +84,8 @@ COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
 LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
+MAX_CONTRAST_HITS = 3  # a comparison's extra paragraphs (see `_contrast_hits`)
+OTHER_SIDE_RATIO = 0.50  # … and how close the one quoted besides the best must score
 
 # A passage can answer a negated question only if it negates something itself.
 _NEGATION_CUES = re.compile(
@@ -114,15 +122,6 @@ class Candidate:
         return self.hit.paragraph
 
 
-@dataclass(frozen=True)
-class Draft:
-    answer: str
-    abstained: bool
-    citations: tuple[Citation, ...]
-    short_answer: str | None
-    debug: dict[str, Any]
-
-
 class Answerer:
     """Builds answers from retrieved paragraphs; built once per loaded index."""
 
@@ -143,17 +142,20 @@ class Answerer:
         self.title_roots = {d.doc: _roots(d.title) for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "documents"
         self.headings = Headings(index)
+        self.contrasts = Contrasts(index, self.proper_words)
 
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
                vectors: np.ndarray, kind: str = "fact") -> Draft:
         info = self.analyser.analyse(question)
         if kind in ("list", "compare") and not info.wants_list:
             info = replace(info, wants_list=True)
-        info = replace(info, terms=weigh_form_words(kind, info.terms))
+        info = replace(info, terms=weigh_form_words(kind, info.terms, question))
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
         head_vector = (self.matcher.word_vector(info.head, self.embedder.encode_queries)
                        if info.head and info.answer_type == "name" else None)
         context_vector = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
+        if kind == "compare" and hits:
+            hits = hits + self._contrast_hits(hits, vectors[0])
         candidates = self._candidates(info, hits, vectors[0], context_vector, term_vectors,
                                       head_vector, kind)
         if self.reader is not None and candidates:
@@ -172,7 +174,11 @@ class Answerer:
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
         named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
                                              strict=True) if self._checkable_entity(t)]
-        waived = waived_rules(kind, named)
+        sides = sides_of(question)
+        contrasted = (kind == "compare" and bool(sides) and all(
+            side in GENERIC_SIDES or self.analyser.family_in_corpus(stem(side))
+            for side in sides) and self.contrasts.sets_names_apart(debug["best_quote"]))
+        waived = waived_rules(kind, named, contrasted)
         reasons = [(rule, why) for rule, why in reasons if rule not in waived]
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None
@@ -182,7 +188,20 @@ class Answerer:
         if reasons:
             debug["short_if_answered"] = short  # for rule ablations (scripts/ablate_rules.py)
             return self._abstain(reasons[0][1], debug)
-        return self._compose(info, best, candidates, hits, debug, short)
+        draft = self._compose(info, best, candidates, hits, debug, short)
+        if kind == "compare" and not contrasts(draft.answer):
+            draft = self._with_other_side(draft, best, candidates, hits, debug)
+        return draft
+
+    def _contrast_hits(self, hits: list[Hit], vector: np.ndarray) -> list[Hit]:
+        """For a comparison, the searched document's paragraphs that set two names against
+        each other, as further hits (closest in meaning first)."""
+        seen = {hit.row for hit in hits}
+        rows = [row for row in self.contrasts.rows(hits[0].paragraph.doc) if row not in seen]
+        dense = [float(self.index.paragraph_vectors[row] @ vector) for row in rows]
+        ranked = sorted(zip(rows, dense, strict=True), key=lambda pair: -pair[1])
+        return [Hit(row, self.index.paragraphs[row], 0.0, cosine, len(hits) + i)
+                for i, (row, cosine) in enumerate(ranked[:MAX_CONTRAST_HITS])]
 
     def _weigh_with_reader(self, question: str, candidates: list[Candidate]) -> None:
         """Let the reader's margin nudge the ranking: the sentences close enough to the top to
@@ -233,8 +252,8 @@ class Answerer:
         candidates: list[Candidate] = []
         for hit in hits:
             paragraph = hit.paragraph
-            if kind in BROAD_KINDS and paragraph.role == "heading":
-                continue  # "Why the Region Is Switching" names a why; it does not give one
+            if kind in BROAD_KINDS and not answers_broadly(paragraph):
+                continue  # a heading names a why and gives none; a byline, a link, neither
             p_cov, p_matches = matcher.coverage(terms, term_vectors,
                                                 matcher.evidence(self._context(hit.row)))
             offset = self.index.sentence_offsets[hit.row]
@@ -247,8 +266,8 @@ class Answerer:
                 if context_vector is not None:
                     dense = max(dense, CONTEXT_DENSE * float(sv @ context_vector))
                 # a comparison's other side is in the sentence before "In contrast, …"
-                leans_back = j > 0 and (connects_back(sentence.text) if kind == "compare"
-                                        else refers_back(sentence.text))
+                leans_back = j > 0 and (refers_back(sentence.text) or kind == "compare"
+                                        and contrasts_back(sentence.text))
                 credit = LEAN_BACK_CREDIT if leans_back else CONTEXT_CREDIT
                 merged = [max(m, (credit if not t.entity else 1.0) * pm) for t, m, pm in
                           zip(terms, own, previous_matches or [0.0] * len(own), strict=True)]
@@ -401,6 +420,27 @@ class Answerer:
         answer = f"**{short}** — {body}" if short else body
         debug["quotes"] = [f"{span.paragraph.anchor}:{span.start}-{span.end}" for span in spans]
         return Draft(answer, False, citations.citations, short, debug)
+
+    def _with_other_side(self, draft: Draft, best: Candidate, candidates: list[Candidate],
+                         hits: list[Hit], debug: dict[str, Any]) -> Draft:
+        """A comparison whose quotes set nothing against each other: add the best sentence
+        that does ("…, while …"), when it scores close enough, as a further quote."""
+        other = next((c for c in candidates if contrasts(c.paragraph.text[c.start:c.end])
+                      and c.score >= OTHER_SIDE_RATIO * best.score), None)
+        if other is None:
+            return draft
+        citations = CitationList({h.paragraph.anchor for h in hits})
+        for citation in draft.citations:
+            citations.cite(Quote(best.paragraph if citation.anchor == best.paragraph.anchor
+                                 else self._paragraph(citation.anchor), citation.start,
+                                 citation.end))
+        quote = Quote(other.paragraph, other.start, other.end)
+        answer = f"{draft.answer}\n\n“{quote.text}” [{citations.cite(quote)}]"
+        debug["other_side"] = f"{other.paragraph.anchor}:{other.start}-{other.end}"
+        return Draft(answer, False, citations.citations, draft.short_answer, debug)
+
+    def _paragraph(self, anchor: str) -> Paragraph:
+        return next(p for p in self.index.paragraphs if p.anchor == anchor)
 
     def _abstain(self, reason: str, debug: dict[str, Any]) -> Draft:
         debug["abstain"] = reason

@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from qa.index import LoadedIndex
+from qa.page import LINKS_HEADING
 from qa.question import Term
 from qa.types import Paragraph
 
@@ -39,6 +40,8 @@ means meant reason reasons purpose differ differs difference differences compare
 comparison bring brings offer offers contribute contributes contribution each change changed
 """.split())
 
+_SIDES = re.compile(r"\b(?:each|both|either|every|the two) (?:of (?:the|these|those|two) )?"
+                    r"([a-z][\w-]*)", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:while|whereas|in contrast|by contrast|compared (?:with|to)|"
                        r"unlike|versus|vs\.|on the other hand|alongside)\b", re.IGNORECASE)
 
@@ -59,6 +62,46 @@ class Headings:
         return max(0.0, float(vector @ question)) if vector is not None else 0.0
 
 
+GENERIC_SIDES = frozenset({"side", "sides", "one", "ones", "party", "parties", "partner",
+                           "partners"})
+
+
+class Contrasts:
+    """Per document, the paragraphs with a sentence that sets two names against each other
+    ("Japan offers precision …, while India can provide scale …"): a comparison's answer
+    even when its words ("What does each country bring?") are not the document's."""
+
+    def __init__(self, index: LoadedIndex, proper_words: frozenset[str]) -> None:
+        self._rows: dict[str, list[int]] = {}
+        for row, paragraph in enumerate(index.paragraphs):
+            if paragraph.role == "body" and any(
+                    contrasts(s.text) and len(_names(s.text, proper_words)) >= 2
+                    for s in paragraph.sentences):
+                self._rows.setdefault(paragraph.doc, []).append(row)
+
+        self._proper_words = proper_words
+
+    def rows(self, doc: str) -> list[int]:
+        return self._rows.get(doc, [])
+
+    def sets_names_apart(self, sentence: str) -> bool:
+        """The sentence sets two names against each other."""
+        return contrasts(sentence) and len(_names(sentence, self._proper_words)) >= 2
+
+
+def _names(sentence: str, proper_words: frozenset[str]) -> set[str]:
+    """The distinct names a sentence mentions (words the corpus capitalises mid-sentence)."""
+    return {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", sentence)
+            if w.lower() in proper_words}
+
+
+def answers_broadly(paragraph: Paragraph) -> bool:
+    """Body text or a list item of the content: not a heading, byline, caption or a link to
+    another page (`qa.page`)."""
+    return paragraph.role == "body" or (paragraph.role == "list_item"
+                                        and not LINKS_HEADING.search(paragraph.section))
+
+
 def contrasts(sentence: str) -> bool:
     """The sentence sets two things against each other ("X offers …, while Y …")."""
     return bool(_CONTRAST.search(sentence))
@@ -75,12 +118,17 @@ def kind_bonus(kind: str, sentence: str, paragraph: Paragraph, dense: float,
     return bonus
 
 
-def weigh_form_words(kind: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
-    """A broad question's terms with the words of its form made light."""
+def weigh_form_words(kind: str, terms: tuple[Term, ...], question: str = ""
+                     ) -> tuple[Term, ...]:
+    """A broad question's terms with the words of its form made light; in a comparison,
+    also the class that stands for its sides ("each *country*", "both *companies*")."""
     if kind not in BROAD_KINDS:
         return terms
+    form = set(FORM_WORDS)
+    if kind == "compare":
+        form |= set(sides_of(question))
     return tuple(replace(t, weight=t.weight * FORM_WEIGHT)
-                 if t.norm in FORM_WORDS and not t.entity else t for t in terms)
+                 if t.norm in form and not t.entity else t for t in terms)
 
 
 _ENUMERATION = re.compile(r"(?:\bsuch as|\bincluding|\binclude|\bincludes|\bin|:)\s+"
@@ -93,20 +141,28 @@ def enumeration(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
+def sides_of(question: str) -> list[str]:
+    """The class a comparison's sides belong to ("each *country*"), as written."""
+    return [m.lower() for m in _SIDES.findall(question)]
+
+
+def waived_rules(kind: str, named: list[tuple[float, float]],
+                 sides_contrasted: bool = False) -> set[str]:
     """The checks a broad question is not held to. `named`: for each name the question
     must find, its match in the quote and in the quote's paragraph (0…1).
 
     Always the reader's doubt; for a comparison, a word whose opposite the quote says; the
     coverage floors when the quote names all the question names; a rival name in the quote,
     for why / how / role ("Why did Modi visit a plant in Sendai?" — the sentence names
-    Sendai, its paragraph Modi), when the quote names one of them and its paragraph all."""
+    Sendai, its paragraph Modi), when the quote names one of them and its paragraph all.
+    `sides_contrasted`: a comparison of "each X" (X a word of the document, or "side") whose
+    quote sets two names against each other also is not held to the coverage floors."""
     if kind not in BROAD_KINDS:
         return set()
     waived = set(READER_RULES)
     if kind == "compare":
         waived.add("antonym")  # two sides compared say opposite things by design
-    if named and min(m for m, _ in named) >= 0.5:
+    if named and min(m for m, _ in named) >= 0.5 or sides_contrasted:
         waived |= set(COVERAGE_RULES)
     if (kind in EXPLAINING_KINDS and named and max(m for m, _ in named) >= 0.5
             and min(p for _, p in named) >= 0.5):
@@ -114,5 +170,5 @@ def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
     return waived
 
 
-__all__ = ["BROAD_KINDS", "Headings", "contrasts", "enumeration", "kind_bonus", "waived_rules",
-           "weigh_form_words"]
+__all__ = ["BROAD_KINDS", "Contrasts", "Headings", "answers_broadly", "contrasts", "enumeration",
+           "kind_bonus", "sides_of", "waived_rules", "weigh_form_words"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import Draft
 from qa.citations import CitationList, Quote
+from qa.draft import Draft
 from qa.evidence import find_long_forms
 from qa.question import is_acronym
 from qa.types import Paragraph, Sentence

@@ -71,8 +71,8 @@ _ROLE = re.compile(
 _COMPARE = re.compile(
     r"\b(?:compare[sd]?|comparing|comparison|contrast|differ(?:s|ed|ent|ence|ences)?|versus|"
     r"vs\.?|each (?:side|country|countries|party|partner|company|one|of (?:them|the))|"
-    r"each (?:[\w-]+ ){1,3}(?:bring|offer|contribute|provide|gain|get|want|do|does|have|has)|"
-    r"both (?:sides|countries|partners|parties|companies)|similarit(?:y|ies)|"
+    r"each (?:[\w-]+ ){0,3}(?:bring|offer|contribute|provide|gain|get|want|do|does|have|has)|"
+    r"both (?:sides|countries|partners|parties|companies)|similarit(?:y|ies)|each other|"
     r"(?:how|in what way) (?:did|has|have|does|do) .+ (?:change|evolve|grow|shift)|"
     r"changed? (?:from|between)|what does .+ (?:and|while|whereas) what does|"
     r"what (?:do|does) .+ (?:each )?(?:bring|offer|contribute)\b.*\b(?:and|each))\b",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import Draft
 from qa.citations import CitationList, Quote
+from qa.draft import Draft
 from qa.index import LoadedIndex
 from qa.types import Paragraph
 
 # A heading over the page's list of links to other pages.
-_LINKS_HEADING = re.compile(r"\b(?:related|see also|further reading|read more|more from|"
+LINKS_HEADING = re.compile(r"\b(?:related|see also|further reading|read more|more from|"
                             r"links|recommended|you may also like)\b", re.IGNORECASE)
 _BYLINE_LABEL = re.compile(r"^(?:(?:authors?|written by|reporting by)\s*:?\s*|by\s+)",
                            re.IGNORECASE)
@@ -30,7 +30,7 @@ def page_lines(index: LoadedIndex, doc: str, facet: str) -> list[Paragraph]:
         return [p for p in paragraphs if p.role == "caption"]
     if facet == "links":
         return [p for p in paragraphs
-                if p.role == "list_item" and _LINKS_HEADING.search(p.section)]
+                if p.role == "list_item" and LINKS_HEADING.search(p.section)]
     return []
 
 
@@ -53,4 +53,4 @@ def page_answer(index: LoadedIndex, doc: str, facet: str) -> Draft | None:
     return Draft(body, False, citations.citations, short, {"kind": "meta", "facet": facet})
 
 
-__all__ = ["page_answer", "page_lines"]
+__all__ = ["LINKS_HEADING", "page_answer", "page_lines"]

@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from qa import store
-from qa.answering import Answerer, Draft
+from qa.answering import Answerer
 from qa.config import Settings
 from qa.conversation import contextual_queries
 from qa.definitions import define
+from qa.draft import Draft
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index

@@ -28,9 +28,19 @@ def refers_back(sentence: str) -> bool:
     return bool(_REFERS_BACK.search(sentence))
 
 
+_CONTRASTS_BACK = re.compile(r"^(?:in contrast|by contrast|however|meanwhile|on the other hand|"
+                             r"conversely|instead|yet|still|unlike)\b", re.IGNORECASE)
+
+
+def contrasts_back(sentence: str) -> bool:
+    """The sentence opens by setting itself against the one before ("In contrast, …"): in a
+    comparison, the two are one answer."""
+    return bool(_CONTRASTS_BACK.match(sentence))
+
+
 def connects_back(sentence: str) -> bool:
     """The sentence carries on from the one before (refers back, or opens with a link word)."""
     return refers_back(sentence) or bool(_CONNECTS_BACK.match(sentence))
 
 
-__all__ = ["connects_back", "refers_back"]
+__all__ = ["connects_back", "contrasts_back", "refers_back"]

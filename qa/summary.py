@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.answering import Draft
 from qa.citations import CitationList, Quote
+from qa.draft import Draft
 from qa.index import LoadedIndex
 from qa.quoting import refers_back
 from qa.text import content_stems, family_roots

@@ -20,7 +20,7 @@ _SUMMARY = re.compile(
     rf"\b(?:summar(?:y|ies|ise|ize|ised|ized)|sum (?:it )?up|overview|tl\W?dr|gist|recap|"
     rf"in a nutshell|in brief|big picture|outline|"
     rf"(?:key|main|central|major|important) (?:points?|takeaways?|ideas?|messages?|themes?|"
-    rf"arguments?|findings|topics?)|takeaways|highlights|"
+    rf"arguments?|findings|topics?|highlights)|takeaways|^(?:the )?highlights$|"
     rf"what(?:'s| is| was) (?:this|the) {_DOC} (?:about|saying|arguing)|"
     rf"what (?:is|was) (?:it|this) about|what(?:'s| is| was) this [\w-]+ about$|"
     rf"what does (?:this|the) {_DOC} (?:say|cover|discuss|argue|tell (?:me|us))\W*$|"
@@ -36,16 +36,21 @@ _WHOLE = re.compile(rf"^(?:the |this |that |a )?(?:whole |entire )?(?:{_DOC}|for
                     rf"it all|everything)\b", re.IGNORECASE)
 
 _AUTHOR = re.compile(
-    rf"\b(?:author|writer)s?\b(?!'?s? of (?!(?:this|the) {_DOC}))|"
-    rf"\bwho (?:wrote|authored|penned) (?:it|this|the {_DOC})\b|\bwritten by\b|\bbyline",
-    re.IGNORECASE)
+    rf"\b(?:the|this|its) (?:author|writer)s?\b(?!'?s? of (?!(?:this|the) {_DOC}))|"
+    rf"\bwho (?:wrote|authored|penned) (?:it|this|the {_DOC})\b|\bbyline\b|"
+    rf"\bwho(?:'s| is| was) (?:it|this|the {_DOC}) (?:written )?by\b", re.IGNORECASE)
 _LINKS = re.compile(
     r"\brelated (?:articles?|links?|stories|reading|posts|pieces|content)\b|\bfurther reading\b|"
     r"\bsee also\b|\bread more\b|\blinks? (?:are|is|at|in|does|do|to other|listed|given)\b|"
-    r"\b(?:what|which|any) (?:other )?(?:links|articles|stories)\b|\blinked\b", re.IGNORECASE)
-_CAPTION = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|captions?|pictured)\b",
-                      re.IGNORECASE)
+    r"\b(?:what|which|any) (?:other )?(?:links|articles|stories)\b|"
+    r"\blinked (?:articles|stories|pages)\b|\b(?:articles|stories|pages) (?:are )?linked\b",
+    re.IGNORECASE)
+_CAPTION = re.compile(r"\b(?:the|this|that|its) (?:photo(?:graph)?|picture|image|caption|"
+                      r"illustration)s?\b(?! quality)|\bpictured\b", re.IGNORECASE)
 
+# "Who was given the highlights …?": a summary word inside a question for a fact.
+_ASKS_FOR_A_FACT = re.compile(r"^(?:who|whom|whose|when|where|which|how (?:many|much|long|old))\b",
+                              re.IGNORECASE)
 _DEFINITION = [
     re.compile(r"^what (?:does|do|did) (?:the (?:acronym |abbreviation )?)?(.+?) "
                r"(?:stand for|mean|refer to)\b", re.IGNORECASE),
@@ -58,7 +63,8 @@ _NOT_DEFINED = re.compile(r"\b(?:amount|number|percentage|share|total|size|"
                           r"name|date|year|reason|purpose|role|difference|capital|cost|price|"
                           r"value|rate|population|goal|aim|plan|status|result|outcome|"
                           r"relationship|connection|biggest|largest|smallest|best|most|least|"
-                          r"first|last|main|only)\b|\b(?:of|in|for|by|from|with|to|on|about|that|"
+                          r"first|last|main|only|available|later|used|using)\b|\b[a-z]+ed\b|"
+                          r"\b(?:of|in|for|by|from|with|to|on|about|as|at|that|"
                           r"which|who|when|where|did|does|do|has|have|will|can)\b",
                           re.IGNORECASE)
 
@@ -81,8 +87,9 @@ _WHY = re.compile(r"^\s*(?:why|how come)\b|\bwhy\b|\bfor what (?:reason|purpose)
                   r"\bwhat (?:is|was|are|were|'s) the (?:\w+ )?(?:reasons?|purposes?|motivations?|"
                   r"rationale|point|goal|aim)\b|\bwhat (?:drives|drove|motivates|motivated|"
                   r"led to|caused|prompted)\b", re.IGNORECASE)
-_HOW = re.compile(r"^\s*(?:and |so |but )?how (?!many\b|much\b|long\b|far\b|old\b|often\b|"
-                  r"big\b|large\b|high\b|fast\b|soon\b|come\b)\w+", re.IGNORECASE)
+# "How does X work?", not "How small was …?" (a degree: a fact).
+_HOW = re.compile(r"^\s*(?:and |so |but )?how (?:do|does|did|is|are|was|were|can|could|will|"
+                  r"would|should|has|have|had|might|must|may)\b", re.IGNORECASE)
 _LIST = re.compile(
     r"^\s*(?:list|name|enumerate|give me (?:a list|the list|all))\b|\b(?:what|which) (?:are|were) "
     r"(?:the|some|all)\b|\b(?:what|which) (?:[\w-]+ ){0,3}(?:areas|sectors|fields|industries|"
@@ -103,7 +110,7 @@ def question_kind(question: str) -> Kind:
     """The kind of answer a question wants (see the module docstring)."""
     text = " ".join(question.strip().split())
     bare = text.rstrip(" ?.!")
-    if _SUMMARY.search(bare):
+    if _SUMMARY.search(bare) and not _ASKS_FOR_A_FACT.match(bare):
         return Kind("summary", _summary_topic(bare))
     for facet, pattern in (("author", _AUTHOR), ("links", _LINKS), ("caption", _CAPTION)):
         if pattern.search(bare):
@@ -142,8 +149,12 @@ def _defined_term(question: str) -> str:
         term = match.group(1).strip(" \"'“”‘’")
         if number < 2:
             return term
-        if len(term.split()) <= MAX_DEFINED_WORDS and not _NOT_DEFINED.search(term):
-            return term
+        if (len(term.split()) > MAX_DEFINED_WORDS or _NOT_DEFINED.search(term)
+                or re.search(r"['’]s\b", term)):  # "Robert's son" is a relation, a fact
+            continue
+        if question.lower().startswith("who") and not all(w[:1].isupper() for w in term.split()):
+            continue  # "Who was the hostage?" asks for a name, "Who is Varuna Shankar?" not
+        return term
     return ""
 
 

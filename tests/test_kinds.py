@@ -58,7 +58,16 @@ EXAMPLES = [
     ("Name the priority areas", "list", ""),
     ("List the projects.", "list", ""),
     ("What are the stages of the process?", "list", ""),
-    # plain facts stay facts
+    # plain facts stay facts, whatever words of other kinds they hold (SQuAD questions)
+    ("Who was given the highlights of most of the matches?", "fact", ""),
+    ("Does BSkyB carry any control over the picture quality of a channel?", "fact", ""),
+    ("What author is best known for his book The Metaphysical Club?", "fact", ""),
+    ("How are the client and subcontractor linked?", "role", ""),
+    ("What was Sky Travel later rebranded as?", "fact", ""),
+    ("What is available as stand-alone DVB CAMs?", "fact", ""),
+    ("Who was Robert's son?", "fact", ""),
+    ("Who was the hostage?", "fact", ""),
+    ("How small was the audience BSkyB said they couldn't reach?", "fact", ""),
     ("How much will Japan invest?", "fact", ""),
     ("How many engineers graduate each year?", "fact", ""),
     ("When did Modi visit Japan?", "fact", ""),

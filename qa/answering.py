@@ -30,6 +30,7 @@ from qa.broad import (
     answers_broadly,
     contrasts,
     enumeration,
+    focus_terms,
     kind_bonus,
     sides_of,
     waived_rules,
@@ -178,7 +179,7 @@ class Answerer:
         contrasted = (kind == "compare" and bool(sides) and all(
             side in GENERIC_SIDES or self.analyser.family_in_corpus(stem(side))
             for side in sides) and self.contrasts.sets_names_apart(debug["best_quote"]))
-        waived = waived_rules(kind, named, contrasted)
+        waived = waived_rules(kind, named, focus_terms(info.terms), contrasted)
         reasons = [(rule, why) for rule, why in reasons if rule not in waived]
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
         short = (self._read(best, debug) if self.reader is not None

@@ -49,7 +49,10 @@ _CAPTION = re.compile(r"\b(?:the|this|that|its) (?:photo(?:graph)?|picture|image
                       r"illustration)s?\b(?! quality)|\bpictured\b", re.IGNORECASE)
 
 # "Who was given the highlights …?": a summary word inside a question for a fact.
-_ASKS_FOR_A_FACT = re.compile(r"^(?:who|whom|whose|when|where|which|how (?:many|much|long|old))\b",
+_ASKS_FOR_A_SPAN = re.compile(r"^(?:who|whom|whose|when|where|which|how (?:many|much|long|old))\b",
+                              re.IGNORECASE)
+# A number, a date or a place is asked for, whatever other words the question holds.
+_ASKS_FOR_A_FACT = re.compile(r"^(?:when|where|what year|how (?:many|much|long|old|far|often))\b",
                               re.IGNORECASE)
 _DEFINITION = [
     re.compile(r"^what (?:does|do|did) (?:the (?:acronym |abbreviation )?)?(.+?) "
@@ -72,7 +75,7 @@ _ROLE = re.compile(
     r"\b(?:what|which) (?:\w+ )?(?:role|part|function|position|place)s? (?:does|do|did|is|are|"
     r"was|were|will|has|have|can|could|would|should)\b|\broles? of\b|'s? roles?\b|"
     r"\bhow (?:is|are|was|were|does|do|did) (.+?) (?:involved|connected|related|fit|linked|"
-    r"come in)\b|\binvolvement\b|\b(?:relationship|relation|connection|link|ties) "
+    r"come in)\b|\binvolvement\b|\b(?:relationship|relation|connection|link) "
     r"(?:between|of|to|with)\b|\bwhat does (.+?) do\b", re.IGNORECASE)
 _COMPARE = re.compile(
     r"\b(?:compare[sd]?|comparing|comparison|contrast|differ(?:s|ed|ent|ence|ences)?|versus|"
@@ -110,11 +113,13 @@ def question_kind(question: str) -> Kind:
     """The kind of answer a question wants (see the module docstring)."""
     text = " ".join(question.strip().split())
     bare = text.rstrip(" ?.!")
-    if _SUMMARY.search(bare) and not _ASKS_FOR_A_FACT.match(bare):
+    if _SUMMARY.search(bare) and not _ASKS_FOR_A_SPAN.match(bare):
         return Kind("summary", _summary_topic(bare))
     for facet, pattern in (("author", _AUTHOR), ("links", _LINKS), ("caption", _CAPTION)):
         if pattern.search(bare):
             return Kind("meta", facet)
+    if _ASKS_FOR_A_FACT.match(bare):
+        return Kind("fact")
     if _ROLE.search(bare):
         return Kind("role")
     if _COMPARE.search(bare):

@@ -68,6 +68,8 @@ EXAMPLES = [
     ("Who was Robert's son?", "fact", ""),
     ("Who was the hostage?", "fact", ""),
     ("How small was the audience BSkyB said they couldn't reach?", "fact", ""),
+    ("How much does Japan plan to invest to enhance business ties with India?", "fact", ""),
+    ("When did the relationship between the two firms begin?", "fact", ""),
     ("How much will Japan invest?", "fact", ""),
     ("How many engineers graduate each year?", "fact", ""),
     ("When did Modi visit Japan?", "fact", ""),

@@ -148,7 +148,7 @@ class Answerer:
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
                vectors: np.ndarray, kind: str = "fact") -> Draft:
         info = self.analyser.analyse(question)
-        if kind in ("list", "compare") and not info.wants_list:
+        if kind == "compare":  # two answers: the reader's doubt about one span says little
             info = replace(info, wants_list=True)
         info = replace(info, terms=weigh_form_words(kind, info.terms, question))
         term_vectors = self.matcher.term_vectors(info.terms, self.embedder.encode_queries)
@@ -189,7 +189,8 @@ class Answerer:
         if reasons:
             debug["short_if_answered"] = short  # for rule ablations (scripts/ablate_rules.py)
             return self._abstain(reasons[0][1], debug)
-        draft = self._compose(info, best, candidates, hits, debug, short)
+        items = replace(info, wants_list=True) if kind == "list" else info  # quoted as a list,
+        draft = self._compose(items, best, candidates, hits, debug, short)  # doubted as asked
         if kind == "compare" and not contrasts(draft.answer):
             draft = self._with_other_side(draft, best, candidates, hits, debug)
         return draft

@@ -32,6 +32,7 @@ from qa.broad import (
     enumeration,
     focus_terms,
     kind_bonus,
+    links_away,
     sides_of,
     waived_rules,
     weigh_form_words,
@@ -191,7 +192,7 @@ class Answerer:
             return self._abstain(reasons[0][1], debug)
         items = replace(info, wants_list=True) if kind == "list" else info  # quoted as a list,
         draft = self._compose(items, best, candidates, hits, debug, short)  # doubted as asked
-        if kind == "compare" and not contrasts(draft.answer):
+        if kind == "compare" and sides_of(question) and not contrasts(draft.answer):
             draft = self._with_other_side(draft, best, candidates, hits, debug)
         return draft
 
@@ -254,7 +255,7 @@ class Answerer:
         candidates: list[Candidate] = []
         for hit in hits:
             paragraph = hit.paragraph
-            if kind in BROAD_KINDS and not answers_broadly(paragraph):
+            if kind in BROAD_KINDS and not answers_broadly(paragraph) or links_away(paragraph):
                 continue  # a heading names a why and gives none; a byline, a link, neither
             p_cov, p_matches = matcher.coverage(terms, term_vectors,
                                                 matcher.evidence(self._context(hit.row)))

@@ -102,7 +102,13 @@ def answers_broadly(paragraph: Paragraph) -> bool:
     """Body text or a list item of the content: not a heading, byline, caption or a link to
     another page (`qa.page`)."""
     return paragraph.role == "body" or (paragraph.role == "list_item"
-                                        and not LINKS_HEADING.search(paragraph.section))
+                                        and not links_away(paragraph))
+
+
+def links_away(paragraph: Paragraph) -> bool:
+    """A list item under "Related" / "See also": the title of another page, which says
+    nothing this document claims ("Japan Eyes ¥10 Trillion Investment Target …")."""
+    return paragraph.role == "list_item" and bool(LINKS_HEADING.search(paragraph.section))
 
 
 def contrasts(sentence: str) -> bool:
@@ -185,4 +191,5 @@ def waived_rules(kind: str, named: list[tuple[float, float]], focus: int,
 
 
 __all__ = ["BROAD_KINDS", "Contrasts", "Headings", "answers_broadly", "contrasts", "enumeration",
+           "links_away",
            "focus_terms", "kind_bonus", "sides_of", "waived_rules", "weigh_form_words"]

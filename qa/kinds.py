@@ -20,7 +20,8 @@ _SUMMARY = re.compile(
     rf"\b(?:summar(?:y|ies|ise|ize|ised|ized)|sum (?:it )?up|overview|tl\W?dr|gist|recap|"
     rf"in a nutshell|in brief|big picture|outline|"
     rf"(?:key|main|central|major|important) (?:points?|takeaways?|ideas?|messages?|themes?|"
-    rf"arguments?|findings|topics?|highlights)|takeaways|^(?:the )?highlights$|"
+    rf"arguments?|findings|topics?|highlights)|takeaways|"
+    rf"highlights\b(?! of (?!(?:this|the) {_DOC}))|"
     rf"what(?:'s| is| was) (?:this|the) {_DOC} (?:about|saying|arguing)|"
     rf"what (?:is|was) (?:it|this) about|what(?:'s| is| was) this [\w-]+ about$|"
     rf"what does (?:this|the) {_DOC} (?:say|cover|discuss|argue|tell (?:me|us))\W*$|"
@@ -32,8 +33,8 @@ _TOPIC = [re.compile(
     re.IGNORECASE), re.compile(
     r"\b(?:says? about|summary of|overview of|summar(?:ise|ize)|key points (?:about|on|of)|"
     r"sum up)\s+(.+)", re.IGNORECASE)]
-_WHOLE = re.compile(rf"^(?:the |this |that |a )?(?:whole |entire )?(?:{_DOC}|for me|please|"
-                    rf"it all|everything)\b", re.IGNORECASE)
+_WHOLE = re.compile(rf"^(?:(?:the |this |that |a )?(?:whole |entire )?(?:{_DOC}|for me|please|"
+                    rf"it all|everything)\b|(?:this|that|these|them|all)\W*$)", re.IGNORECASE)
 
 _AUTHOR = re.compile(
     rf"\b(?:the|this|its) (?:author|writer)s?\b(?!'?s? of (?!(?:this|the) {_DOC}))|"
@@ -159,6 +160,8 @@ def _defined_term(question: str) -> str:
             continue
         if question.lower().startswith("who") and not all(w[:1].isupper() for w in term.split()):
             continue  # "Who was the hostage?" asks for a name, "Who is Varuna Shankar?" not
+        if re.match(r"^\w+ (?:are|were)\b", question, re.IGNORECASE) and term.islower():
+            continue  # "What are the priority areas?" asks for a list
         return term
     return ""
 

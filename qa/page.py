@@ -21,9 +21,8 @@ _BYLINE_LABEL = re.compile(r"^(?:(?:authors?|written by|reporting by)\s*:?\s*|by
                            re.IGNORECASE)
 
 
-def page_lines(index: LoadedIndex, doc: str, facet: str) -> list[Paragraph]:
-    """The document's lines that answer a question about its author, links or caption."""
-    paragraphs = [p for p in index.paragraphs if p.doc == doc]
+def page_lines(paragraphs: list[Paragraph], facet: str) -> list[Paragraph]:
+    """A document's lines that answer a question about its author, links or caption."""
     if facet == "author":
         return [p for p in paragraphs if p.role == "byline"]
     if facet == "caption":
@@ -36,7 +35,7 @@ def page_lines(index: LoadedIndex, doc: str, facet: str) -> list[Paragraph]:
 
 def page_answer(index: LoadedIndex, doc: str, facet: str) -> Draft | None:
     """The quoted lines about the page, or None when the document has none of that kind."""
-    lines = page_lines(index, doc, facet)
+    lines = page_lines([p for p in index.paragraphs if p.doc == doc], facet)
     if not lines:
         return None
     citations = CitationList({p.anchor for p in lines})

@@ -24,7 +24,7 @@ from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
 from qa.index import LoadedIndex, StaleIndex, build_index, load_index
 from qa.kinds import Kind, question_kind
-from qa.page import page_answer
+from qa.page import page_answer, page_lines
 from qa.question import clean_question, lookup_text
 from qa.reader import Reader, default_reader
 from qa.retrieval import Hit, Query, Retriever
@@ -111,8 +111,12 @@ class Pipeline:
         elif kind.name == "meta":
             draft = page_answer(self.index, doc, kind.topic)
         elif kind.name == "definition":
-            draft = define([p for p in self.index.paragraphs if p.doc == doc], kind.topic,
-                           self.answerer.subject)
+            paragraphs = [p for p in self.index.paragraphs if p.doc == doc]
+            if any(kind.topic.lower() in p.text.lower() for p in page_lines(paragraphs,
+                                                                            "author")):
+                draft = page_answer(self.index, doc, "author")  # "Who is Varuna Shankar?"
+            else:
+                draft = define(paragraphs, kind.topic, self.answerer.subject)
         if draft is None:
             draft = self.answerer.answer(words, queries, hits, vectors, kind=kind.name)
         draft.debug.setdefault("kind", kind.name)

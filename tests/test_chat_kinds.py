@@ -63,6 +63,15 @@ def test_the_author_is_the_short_answer(pipeline: Pipeline) -> None:
     assert pipeline.ask("Who wrote the article?", doc="heat-pumps").short_answer == "Maren Holt"
 
 
+@pytest.mark.parametrize(("doc", "name"), [("heat-pumps", "Maren Holt"),
+                                           ("india-japan-semiconductors", "Varuna Shankar")])
+def test_who_is_the_person_in_the_byline(pipeline: Pipeline, doc: str, name: str) -> None:
+    answer = pipeline.ask(f"Who is {name}?", doc=doc)
+    assert answer.short_answer == name
+    assert all(c.paragraph in {p.number for p in pipeline.index.paragraphs
+                               if p.doc == doc and p.role == "byline"} for c in answer.citations)
+
+
 @pytest.mark.parametrize(("fixture", "term", "short", "sentence"), [
     ("article", "OSAT", "outsourced semiconductor assembly and test", "partnering with CG Power"),
     ("article", "SIR", "Special Investment Region", "Dholera Special Investment Region (SIR)"),

@@ -41,6 +41,13 @@ def test_a_connecting_word_does_not_drag_in_the_sentence_before(real_pipeline: P
     assert answer.citations[0].quote.startswith("Finally, there is a strategic partnership")
 
 
+@pytest.mark.parametrize("question", ["What's the capital of Japan?",
+                                      "Give me the capital of India"])
+def test_a_related_link_is_no_answer(real_pipeline: Pipeline, question: str) -> None:
+    answer = real_pipeline.ask(question)  # not "Japan Eyes ¥10 Trillion Investment Target …"
+    assert answer.abstained, answer.answer
+
+
 def test_a_pronoun_still_brings_its_sentence(real_pipeline: Pipeline) -> None:
     answer = real_pipeline.ask("How much does Japan plan to invest in India?")
     assert "Japan has expanded its soft power diplomacy" in answer.citations[0].quote

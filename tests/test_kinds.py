@@ -16,6 +16,8 @@ EXAMPLES = [
     ("What is this article about?", "summary", ""),
     ("what's the gist of the text?", "summary", ""),
     ("Main takeaways?", "summary", ""),
+    ("Can you summarize this?", "summary", ""),
+    ("Give me the highlights", "summary", ""),
     ("What's this explainer about?", "summary", ""),
     ("What is the agreement about?", "fact", ""),
     ("Summarise this document for me.", "summary", ""),
@@ -58,6 +60,7 @@ EXAMPLES = [
     ("Name the priority areas", "list", ""),
     ("List the projects.", "list", ""),
     ("What are the stages of the process?", "list", ""),
+    ("What are the priority areas?", "list", ""),
     # plain facts stay facts, whatever words of other kinds they hold (SQuAD questions)
     ("Who was given the highlights of most of the matches?", "fact", ""),
     ("Does BSkyB carry any control over the picture quality of a channel?", "fact", ""),

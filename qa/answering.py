@@ -114,6 +114,7 @@ class Candidate:
     proximity: float = 0.0
     reading: ReadSpan | None = None  # the reader's best span inside this sentence
     reader_bonus: float = 0.0
+    items_margin: float | None = None  # the reader's best margin in this sentence or after it
 
     @property
     def rank_score(self) -> float:
@@ -174,6 +175,10 @@ class Answerer:
         debug["literal_coverage"] = round(_literal_coverage(info.terms, best.matches), 3)
         debug["doubt_applies"] = not info.wants_list and context_vector is None
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
+        if (kind == "list" and self.reader is not None and best.items_margin is not None
+                and best.items_margin >= self.reader.abstain_margin):
+            # "Which projects came out of the agreement?": the items follow the sentence
+            reasons = [(rule, why) for rule, why in reasons if rule != "reader-floor"]
         named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
                                              strict=True) if self._checkable_entity(t)]
         sides = sides_of(question)
@@ -221,6 +226,9 @@ class Answerer:
                        for j, span in enumerate(spans)}
         for candidate in near:
             candidate.reading = by_sentence.get((candidate.hit.row, candidate.index))
+            after = [span.margin for (row, j), span in by_sentence.items()
+                     if row == candidate.hit.row and j >= candidate.index and span is not None]
+            candidate.items_margin = max(after, default=None)
             if candidate.reading is not None:
                 candidate.reader_bonus = W_READER * _sigmoid(
                     candidate.reading.margin / READER_SCALE)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 KINDS = ("summary", "meta", "definition", "role", "compare", "why", "how", "list", "fact")
 
-_DOC = (r"(?:article|document|doc|text|piece|page|story|paper|report|post|essay|file|"
-        r"explainer|guide|note|notes|chapter|it)")
+_DOC = (r"(?:(?:article|document|doc|text|piece|page|story|paper|report|post|essay|file|"
+        r"explainer|guide|note|chapter)s?|stories|it)")
 _SUMMARY = re.compile(
     rf"\b(?:summar(?:y|ies|ise|ize|ised|ized)|sum (?:it )?up|overview|tl\W?dr|gist|recap|"
     rf"in a nutshell|in brief|big picture|outline|"
@@ -33,8 +33,9 @@ _TOPIC = [re.compile(
     re.IGNORECASE), re.compile(
     r"\b(?:says? about|summary of|overview of|summar(?:ise|ize)|key points (?:about|on|of)|"
     r"sum up)\s+(.+)", re.IGNORECASE)]
-_WHOLE = re.compile(rf"^(?:(?:the |this |that |a )?(?:whole |entire )?(?:{_DOC}|for me|please|"
-                    rf"it all|everything)\b|(?:this|that|these|them|all)\W*$)", re.IGNORECASE)
+_WHOLE = re.compile(rf"^(?:(?:all )?(?:the |this |that |these |those |a )?(?:whole |entire )?"
+                    rf"(?:{_DOC}|for me|please|it all|everything)\b|"
+                    rf"(?:this|that|these|them|all)\W*$)", re.IGNORECASE)
 
 _AUTHOR = re.compile(
     rf"\b(?:the|this|its) (?:author|writer)s?\b(?!'?s? of (?!(?:this|the) {_DOC}))|"

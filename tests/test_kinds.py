@@ -9,6 +9,8 @@ from qa.kinds import question_kind
 EXAMPLES = [
     # summary / overview, also of one part
     ("Summarize the article", "summary", ""),
+    ("Summarize the documents.", "summary", ""),
+    ("Summarize all these documents", "summary", ""),
     ("Give me an overview of the article.", "summary", ""),
     ("What are the key points?", "summary", ""),
     ("tl;dr please", "summary", ""),

@@ -24,18 +24,29 @@ sys.path.insert(0, str(ROOT))
 from qa.squad import squad_scores  # noqa: E402
 
 
-def with_doubt(rows: list[dict], margin: float, coverage: float) -> list[dict]:
+def with_doubt(rows: list[dict], margin: float, coverage: float,
+               floor: float | None = None) -> list[dict]:
     """The rows as if the reader's doubt rule had these settings (margin below `margin` on a
-    quote holding at least `coverage` of the question's words literally)."""
+    quote holding at least `coverage` of the question's words literally) and, given `floor`,
+    the reader's floor were there."""
     out = []
     for row in rows:
         rules = [r for r in row["rules"] if r != "reader-doubt"]
         m, c = row.get("margin"), row.get("literal_coverage")
+        if floor is not None:
+            rules = [r for r in rules if r != "reader-floor"]
+            if row.get("doubt_applies") and m is not None and m < floor:
+                rules.append("reader-floor")
         if (row.get("doubt_applies") and m is not None and c is not None and m < margin
                 and c >= coverage and "reader-floor" not in rules):
             rules.append("reader-doubt")
-        out.append(dict(row, rules=rules))
+        out.append(dict(row, rules=rules, refused_otherwise=_refused_otherwise(row)))
     return out
+
+
+def _refused_otherwise(row: dict) -> bool:
+    """Refused for no rule of the table (nothing retrieved, a part the document lacks)."""
+    return row.get("refused_otherwise", row["abstained"] and not row["rules"])
 
 
 def figures(rows: list[dict], without: str | None = None) -> dict[str, float]:
@@ -43,7 +54,7 @@ def figures(rows: list[dict], without: str | None = None) -> dict[str, float]:
     refused, f1s = [], []
     for row in rows:
         rules = [r for r in row["rules"] if r != without]
-        abstained = bool(rules) if row["rules"] else row["abstained"]
+        abstained = bool(rules) or _refused_otherwise(row)
         prediction = "" if abstained else (
             row["prediction"] if not row["abstained"] else row["short_if_answered"] or "")
         refused.append(abstained)
@@ -65,6 +76,7 @@ def main() -> None:
     parser.add_argument("--articles", nargs="*", help="only these article folder names")
     parser.add_argument("--doubt-grid", action="store_true",
                         help="also print the figures for a grid of reader-doubt settings")
+    parser.add_argument("--floor", type=float, help="the reader's floor to simulate")
     args = parser.parse_args()
     rows = [json.loads(line) for path in args.details
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -89,7 +101,7 @@ def main() -> None:
         for margin in (-4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0):
             cells = []
             for coverage in (0.0, 0.2, 0.3, 0.4, 0.5, 0.7):
-                m = figures(with_doubt(rows, margin, coverage))
+                m = figures(with_doubt(rows, margin, coverage, args.floor))
                 cells.append(f"{coverage:.1f}: {m['abstain']:.1f}/{m['false']:.1f}/{m['F1']:.1f}")
             print(f"{margin:>5.1f}  " + "  ".join(cells))
 

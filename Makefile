@@ -38,10 +38,8 @@ browser:
 bench: $(STAMP) index
 	$(BIN)/qa bench
 
-# Retrain the span reader in models/reader/ on ../shared/eval (about 75 minutes on 2 busy cores,
-# 40 on idle ones; checkpoints every 100 steps: `.venv/bin/python scripts/train_reader.py
-# --resume` goes on after an interruption). The weights are committed, so neither `make run`
-# nor `make test` needs this.
+# Retrain the span reader in models/reader/ on ../shared/eval (about 40 minutes on 2 cores);
+# the weights are committed, so neither `make run` nor `make test` needs this.
 train-reader: $(STAMP)
 	$(BIN)/python scripts/train_reader.py
 

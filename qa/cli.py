@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -269,19 +270,20 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def quiet_libraries() -> None:
-    """Silence model-loading progress bars and library chatter; our own messages remain."""
+    """Silence model-loading progress bars and library chatter; our own messages remain.
+    transformers is told through its environment variables, read when (and if) it is first
+    imported: importing it here would add a second to every cold `qa ask`."""
     import bm25s  # noqa: F401 - it sets its logger to DEBUG when imported; import it first
 
     for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "pypdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    try:
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if "transformers" in sys.modules:  # already imported: its settings were read
         import transformers.utils.logging as tlog
 
         tlog.disable_progress_bar()
         tlog.set_verbosity_error()
-    except Exception:  # transformers is optional at this point
-        pass
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

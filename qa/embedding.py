@@ -4,9 +4,10 @@ Queries and passages are encoded by separate methods so that any prefix or norma
 lives here alone. Vectors are L2-normalised, so inner product equals cosine similarity.
 
 Passages (an index build) go through sentence-transformers. A question's few texts go through
-the same weights run by `transformers` alone, with the model's own pooling (mean over tokens,
-then L2 norm, as its modules.json says): importing sentence-transformers costs about 3 s of
-a cold `qa ask`, and the two paths give the same vectors (tests/test_embedding_real.py).
+the same weights run by `qa.bert` (plain torch), with the model's own pooling (mean over
+tokens, then L2 norm, as its modules.json says): importing sentence-transformers and
+transformers costs about 4 s of a cold `qa ask`, and the two paths give the same vectors
+(tests/test_embedding_real.py).
 """
 
 from __future__ import annotations
@@ -92,23 +93,23 @@ class MiniLMEmbedder:
 
 
 class _LightEncoder:
-    """all-MiniLM-L6-v2 run by `transformers` alone: tokens → mean pooling → L2 norm."""
+    """all-MiniLM-L6-v2 run by `qa.bert` (plain torch, no transformers import): tokens →
+    mean pooling → L2 norm, as sentence-transformers computes it (a test compares them)."""
 
     max_length = 256  # the model's sentence_bert_config.json
 
     def __init__(self, path: Path) -> None:
-        from transformers import AutoModel, AutoTokenizer
+        from qa.bert import WordPieces, load_bert
 
-        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.tokenizer = WordPieces(path)
+        self.model = load_bert(path)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         import torch
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        batch = self.tokenizer(texts, padding=True, truncation=True,
-                               max_length=self.max_length, return_tensors="pt")
+        batch = self.tokenizer.texts(texts, self.max_length)
         with torch.inference_mode():
             tokens = self.model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)

@@ -27,6 +27,8 @@ from qa.errors import ReaderError
 if TYPE_CHECKING:
     import torch
 
+    from qa.bert import WordPieces
+
 log = logging.getLogger(__name__)
 
 READER_DIR = Path(__file__).resolve().parent.parent / "models" / "reader"
@@ -54,17 +56,26 @@ class ReadSpan:
         return self.score - self.null_score
 
 
-def build_model() -> Any:
-    """A fresh span model: the bundled MiniLM encoder plus a two-logit head."""
+def build_model(for_training: bool = True) -> Any:
+    """A span model: the bundled MiniLM encoder plus a two-logit head. For training, the
+    encoder is `transformers.BertModel`; for answering, `qa.bert.MiniBert`, the same weights
+    without transformers' two-second import."""
     import torch
-    from transformers import AutoModel
+
+    if for_training:
+        from transformers import AutoModel
+
+        encoder = AutoModel.from_pretrained(str(bundled_model_path()), local_files_only=True)
+    else:
+        from qa.bert import load_bert
+
+        encoder = load_bert(bundled_model_path())
 
     class SpanModel(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(bundled_model_path()),
-                                                     local_files_only=True)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.embeddings.word_embeddings.embedding_dim, 2)
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                     token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -167,7 +178,7 @@ class Reader:
         if file_sha256(weights) != expected:
             raise ReaderError(f"The reader's weights {weights} do not match the sha256 in "
                               f"{self.folder / MANIFEST_FILE}; restore them from git.")
-        model = build_model()
+        model = build_model(for_training=False)
         state = {k: v.float() for k, v in load_file(str(weights)).items()}
         missing, unexpected = model.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith(FROZEN_PREFIX) for k in missing):
@@ -178,8 +189,10 @@ class Reader:
         return model
 
     @cached_property
-    def tokenizer(self) -> Any:
-        return load_tokenizer()
+    def tokenizer(self) -> WordPieces:
+        from qa.bert import WordPieces
+
+        return WordPieces(bundled_model_path())
 
     def warm_up(self) -> None:
         self.read("warm up", ["The reader is warming up."])
@@ -200,10 +213,10 @@ class Reader:
 
         if not passages:
             return []
-        enc = encode_pairs(self.tokenizer, [question] * len(passages), passages)
-        padded = self.tokenizer.pad({k: enc[k] for k in
-                                     ("input_ids", "attention_mask", "token_type_ids")},
-                                    return_tensors="pt")
+        from qa.bert import pad
+
+        enc = self.tokenizer.pairs([question] * len(passages), passages, MAX_LENGTH, STRIDE)
+        padded = pad(enc["input_ids"], enc["token_type_ids"])
         with torch.inference_mode():
             start, end = self.model(**padded)
         found: list[list[ReadSpan | None]] = [[None] * len(w) for w in windows]

@@ -45,7 +45,7 @@ def test_small_and_bulk_calls_give_the_same_vectors(texts: list[str]) -> None:
 
 
 def test_questions_skip_sentence_transformers_and_match_it(texts: list[str]) -> None:
-    """A question's vectors come from transformers alone (cheaper cold start), padded in small
+    """A question's vectors come from qa.bert alone (cheaper cold start), padded in small
     batches, and equal the passages' vectors from sentence-transformers."""
     from qa.embedding import BULK_TEXTS, MiniLMEmbedder
 

@@ -70,7 +70,7 @@ def test_negated_questions(question: str, negated: bool) -> None:
 def test_a_year_of_the_question_must_be_in_the_quoted_sentence(pipeline: Pipeline) -> None:
     refused = pipeline.ask("Why was the protection of private schools written in 1992?")
     assert refused.abstained
-    assert "passage does not mention 1992" in refused.debug["abstain"]
+    assert "quoted sentence does not mention 1992" in refused.debug["abstain"]
     elsewhere = pipeline.ask("Why was the protection of private schools written in 1949?")
     assert elsewhere.abstained, elsewhere.debug  # 1949 is in the paragraph, not the sentence
     assert "quoted sentence does not mention 1949" in elsewhere.debug["abstain"]

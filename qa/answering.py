@@ -162,7 +162,8 @@ class Answerer:
                                       head_vector, kind)
         if self.reader is not None and candidates:
             self._weigh_with_reader(self._reader_question(info), candidates)
-        debug: dict[str, Any] = {"type": info.answer_type, "corrected": info.corrected,
+        debug: dict[str, Any] = {"type": info.answer_type, "strict_type": info.strict_type,
+                                 "corrected": info.corrected,
                                  "terms": [(t.norm, round(t.weight, 2), t.entity)
                                            for t in info.terms]}
         if not candidates:

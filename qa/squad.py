@@ -106,7 +106,10 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "short_if_answered": answer.debug.get("short_if_answered"),
             "margin": answer.debug.get("reader", {}).get("margin"),
             "literal_coverage": answer.debug.get("literal_coverage"),
-            "doubt_applies": answer.debug.get("doubt_applies")}
+            "doubt_applies": answer.debug.get("doubt_applies"),
+            "kind": answer.debug.get("kind"), "best": answer.debug.get("best"),
+            "answer_type": answer.debug.get("type"),
+            "strict_type": answer.debug.get("strict_type")}
 
 
 def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:

@@ -105,6 +105,7 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "rules": answer.debug.get("rules", []),
             "short_if_answered": answer.debug.get("short_if_answered"),
             "margin": answer.debug.get("reader", {}).get("margin"),
+            "reader_span": answer.debug.get("reader", {}).get("span"),
             "literal_coverage": answer.debug.get("literal_coverage"),
             "doubt_applies": answer.debug.get("doubt_applies"),
             "kind": answer.debug.get("kind"), "best": answer.debug.get("best"),

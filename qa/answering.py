@@ -75,6 +75,7 @@ MAX_READ_PARAGRAPHS = 3  # the reader costs ~25 ms a paragraph on 2 cores
 # Abstention thresholds (see `_abstention_reasons`); how each was chosen, with its figures,
 # is in the README ("Quality").
 MIN_DENSE = 0.20
+MIN_PARAGRAPH_COVERAGE = 0.30
 MIN_SENTENCE_COVERAGE = 0.20
 # The reader's doubt counts where the quote has the question's own words: a question written
 # from the sentence with one thing changed (SQuAD 2.0's unanswerables) gets a negative margin
@@ -379,9 +380,13 @@ class Answerer:
             if strict and best.typed and not any(_overlap(a, b, reading) for a, b in best.typed):
                 yield "reader-type", (f"the reader's answer in the best sentence is not the "
                                       f"{info.answer_type} there")
-        if info.terms and not follow_up and best.sentence_coverage < MIN_SENTENCE_COVERAGE:
-            coverage = best.sentence_coverage
-            yield "sentence-coverage", f"the sentence covers too little ({coverage:.2f})"
+        if info.terms and not follow_up:
+            if best.paragraph_coverage < MIN_PARAGRAPH_COVERAGE:
+                coverage = best.paragraph_coverage
+                yield "paragraph-coverage", f"the question's terms are missing ({coverage:.2f})"
+            if best.sentence_coverage < MIN_SENTENCE_COVERAGE:
+                coverage = best.sentence_coverage
+                yield "sentence-coverage", f"the sentence covers too little ({coverage:.2f})"
 
     def _implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
         """The term names the document's subject ("Harvard" in "Harvard University"), which

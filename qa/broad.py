@@ -29,7 +29,7 @@ EXPLAINING_KINDS = ("why", "how", "role")
 # their abstention (46 of 67 refused, 47 as fact questions) and refuses fewer answerable
 # ones (11 of 73, 13 as fact questions); 4: 44 and 11; no limit: 41 and 8.
 MAX_FOCUS_TERMS = 3
-COVERAGE_RULES = ("sentence-coverage", "meaning-floor")
+COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage", "meaning-floor")
 W_BROAD_DENSE = 0.25  # added to the answerer's W_DENSE for a broad question
 W_SECTION = 0.20      # times the cosine of the question with the sentence's section heading
 W_CONTRAST = 0.20     # a comparison: a sentence that sets two things side by side

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -105,6 +107,15 @@ def app_server(real_pipeline: Any,
         yield AppServer(url, process, log)
     finally:
         stop_process(process, timeout=30)
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ (not a package) loaded as a module, to test its functions."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def stop_process(process: subprocess.Popen, timeout: float) -> None:

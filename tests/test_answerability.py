@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
+from tests.conftest import load_script
+
 
 def _fit_script() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "scripts" / "fit_answerability.py"
-    spec = importlib.util.spec_from_file_location("fit_answerability", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fit_answerability")
 
 
 def test_features_follow_the_names() -> None:

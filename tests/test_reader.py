@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import math
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from qa import reader as rd
 from qa.config import Settings
 from qa.pipeline import Pipeline
-from tests.conftest import FakeEmbedder, copy_of_article
+from tests.conftest import FakeEmbedder, copy_of_article, load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSAGE = ("The Lisbon aqueduct was completed in 1748 under King John V. It carries water "
            "18 kilometres into the city and survived the earthquake of 1755.")
 
 
-def _training_script():  # noqa: ANN202 - a module loaded from scripts/
-    spec = importlib.util.spec_from_file_location("train_reader",
-                                                  ROOT / "scripts" / "train_reader.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _training_script() -> ModuleType:
+    return load_script("train_reader")
 
 
 def test_training_labels_point_at_the_answer_tokens() -> None:

@@ -11,6 +11,7 @@ library reading the model's own tokenizer.json. Training and index builds keep u
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,35 +176,38 @@ class PairEncoding:
 
 
 class WordPieces:
-    """The model's tokenizer.json through the `tokenizers` library alone."""
+    """The model's tokenizer.json through the `tokenizers` library alone. Each truncation
+    setting gets its own tokenizer, configured once, so that threads answering at the same
+    time never change the settings under one another."""
 
     def __init__(self, path: Path) -> None:
-        from tokenizers import Tokenizer
+        self._file = str(path / "tokenizer.json")
+        self._configured: dict[tuple[str, int, int], Any] = {}
+        self._lock = threading.Lock()
 
-        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
+    def _tokenizer(self, strategy: str, max_length: int, stride: int = 0) -> Any:
+        key = (strategy, max_length, stride)
+        with self._lock:
+            if key not in self._configured:
+                from tokenizers import Tokenizer
+
+                tokenizer = Tokenizer.from_file(self._file)
+                tokenizer.no_padding()
+                tokenizer.enable_truncation(max_length, stride=stride, strategy=strategy)
+                self._configured[key] = tokenizer
+            return self._configured[key]
 
     def texts(self, texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
         """Single texts, truncated and padded to the longest: model inputs."""
-        tok = self._tokenizer
-        tok.enable_truncation(max_length)
-        try:
-            encodings = tok.encode_batch(texts)
-        finally:
-            tok.no_truncation()
+        encodings = self._tokenizer("longest_first", max_length).encode_batch(texts)
         return pad([e.ids for e in encodings], [e.type_ids for e in encodings])
 
     def pairs(self, questions: list[str], passages: list[str], max_length: int,
               stride: int) -> PairEncoding:
         """Question/passage pairs; a long passage becomes overlapping windows, each with the
         whole question (the passage alone is truncated), in transformers' order."""
-        tok = self._tokenizer
-        tok.enable_truncation(max_length, stride=stride, strategy="only_second")
-        try:
-            encodings = tok.encode_batch(list(zip(questions, passages, strict=True)))
-        finally:
-            tok.no_truncation()
+        tokenizer = self._tokenizer("only_second", max_length, stride)
+        encodings = tokenizer.encode_batch(list(zip(questions, passages, strict=True)))
         rows, samples = [], []
         for sample, encoding in enumerate(encodings):
             for window in [encoding, *encoding.overflowing]:

@@ -67,3 +67,24 @@ def test_answering_a_question_never_imports_transformers(tmp_path: Path) -> None
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "[1]" in done.stdout and "LOADED []" in done.stdout
+
+
+def test_threads_sharing_the_tokenizer_get_the_serial_results() -> None:
+    """Questions (truncated at 256) and reader windows (strided) at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa import reader as rd
+    from qa.bert import WordPieces
+    from qa.embedding import bundled_model_path
+
+    pieces = WordPieces(bundled_model_path())
+
+    def job(i: int) -> list[list[int]]:
+        if i % 2:
+            return pieces.texts([LONG * 2], 256)["input_ids"].tolist()
+        return pieces.pairs(QUESTIONS, PASSAGES, rd.MAX_LENGTH, rd.STRIDE)["input_ids"]
+
+    serial = [job(i) for i in range(2)]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(job, range(40)))
+    assert all(result == serial[i % 2] for i, result in enumerate(together))

@@ -33,6 +33,7 @@ The weights and a manifest (sha256, split, seed, settings, validation figures) a
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import random
@@ -54,6 +55,7 @@ from qa import reader as rd  # noqa: E402
 from qa.embedding import file_sha256  # noqa: E402
 from qa.sentences import split_sentences  # noqa: E402
 from qa.squad import squad_scores  # noqa: E402
+from scripts.paraphrase import Synonyms, paraphrased  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SQUAD_TRAIN = EVAL / "squad-train"
@@ -132,7 +134,8 @@ def without_answer_sentence(paragraph: str, answer_start: int,
 
 def examples_of(folder: Path, rng: random.Random, negatives: float,
                 swaps: float = 0.0, repeat_unanswerable: int = 1,
-                drops: float = 0.0, limit: int | None = None) -> list[tuple]:
+                drops: float = 0.0, limit: int | None = None,
+                paraphrases: float = 0.0) -> list[tuple]:
     """(question, paragraph, answer start char or -1, answer end char, golds) tuples; with
     `limit`, from a seeded sample of that many of the article's questions."""
     paragraphs, questions = read_article(folder)
@@ -170,7 +173,16 @@ def examples_of(folder: Path, rng: random.Random, negatives: float,
             swapped = swapped_question(q["question"], para, pool, rng)
             if swapped:
                 out.append((swapped, para, -1, -1, []))
+        if paraphrases and rng.random() < paraphrases:
+            reworded = paraphrased(q["question"], para, hit[1], synonyms(), rng)
+            if reworded:
+                out.append((reworded, para, hit[0], hit[0] + len(hit[1]), golds))
     return out
+
+
+@functools.cache
+def synonyms() -> Synonyms:
+    return Synonyms()
 
 
 def features(tokenizer, examples: list[tuple]) -> list[dict]:
@@ -300,7 +312,8 @@ def training_examples(args: argparse.Namespace, rng: random.Random
     folders += [(EVAL / "squad" / n, None) for n in TRAIN_SQUAD2]
     train = [e for f, limit in folders if (f / "questions.jsonl").is_file()
              for e in examples_of(f, rng, args.negatives, args.swaps,
-                                  args.repeat_unanswerable, args.drops, limit)]
+                                  args.repeat_unanswerable, args.drops, limit,
+                                  args.paraphrases)]
     if args.per_article:
         valid = [e for f in split_squad_train()[1] for e in examples_of(f, rng, 0.0, limit=20)]
     else:
@@ -338,6 +351,10 @@ def main() -> None:
     parser.add_argument("--drops", type=float, default=0.0,
                         help="share of answerable questions that also give their paragraph "
                              "without the answer's sentence, labelled 'no answer'")
+    parser.add_argument("--paraphrases", type=float, default=0.0,
+                        help="share of answerable questions that also give a copy with "
+                             "WordNet synonyms for words shared with the passage "
+                             "(scripts/paraphrase.py; needs Debian's wordnet-base)")
     parser.add_argument("--per-article", type=int, default=0,
                         help="questions sampled from each squad-train/ training article "
                              "(0: squad-train is not used)")
@@ -440,6 +457,7 @@ def main() -> None:
                 "per_article": args.per_article, "bf16": args.bf16,
                 "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
                 "negatives": args.negatives, "swaps": args.swaps, "drops": args.drops,
+                "paraphrases": args.paraphrases,
                 "repeat_unanswerable": args.repeat_unanswerable, "max_length": rd.MAX_LENGTH,
                 "stride": rd.STRIDE, "train_examples": len(train), "train_windows": len(feats),
                 "train_seconds": round(time.time() - started)}

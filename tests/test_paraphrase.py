@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import load_script
 
-# index lines: lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets (first = commonest)
+# index lines: lemma pos synset_cnt p_cnt [ptr…] sense_cnt tagsense_cnt offsets (commonest first)
 INDEX = {
     "verb": ["found v 1 0 1 0 00000001", "establish v 1 0 1 0 00000001",
              "build v 1 0 1 0 00000002", "construct v 1 0 1 0 00000002",

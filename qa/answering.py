@@ -82,7 +82,9 @@ MIN_SENTENCE_COVERAGE = 0.20
 # there, while a paraphrase, which the reader finds hard, shares fewer of them. Only matches
 # by form count (evidence.LITERAL_MATCH and up), not by meaning ("wrote" ~ "Author"). Not for
 # list questions, whose items follow the sentence the reader read.
-COVERED_DOUBT_MARGIN, COVERED_DOUBT_COVERAGE = -0.5, 0.40
+# The margin is the reader's own (`Reader.doubt_margin`, in its manifest): each reader's
+# margins have their own scale.
+COVERED_DOUBT_COVERAGE = 0.40
 LIST_ITEM_COVERAGE = 0.40  # a runner-up sentence quoted as another item of a list
 RUNNER_UP_RATIO = 0.92
 MAX_QUOTES = 3
@@ -372,7 +374,7 @@ class Answerer:
             if reading.margin < self.reader.abstain_margin:
                 yield ("reader-floor",
                        f"the reader finds no answer in the best sentence ({reading.margin:.1f})")
-            elif (reading.margin < COVERED_DOUBT_MARGIN and not info.wants_list
+            elif (reading.margin < self.reader.doubt_margin and not info.wants_list
                   and _literal_coverage(info.terms, best.matches) >= COVERED_DOUBT_COVERAGE):
                 yield "reader-doubt", ("the reader finds no answer in the best sentence, though "
                                        f"it has the question's words ({reading.margin:.1f})")

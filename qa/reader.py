@@ -160,6 +160,13 @@ class Reader:
             return self._abstain_margin
         return float(self.manifest.get("abstain_margin", -math.inf))
 
+    @property
+    def doubt_margin(self) -> float:
+        """Below this margin the engine abstains where the quote has most of the question's
+        own words (`answering.COVERED_DOUBT_COVERAGE`): SQuAD 2.0's unanswerable questions
+        are written from the sentence with one thing changed."""
+        return float(self.manifest.get("doubt_margin", -math.inf))
+
     def seen_articles(self) -> frozenset[str]:
         """Folder names of the articles used to train or calibrate these weights."""
         names = self.manifest.get("train_articles", []) + self.manifest.get(

@@ -38,6 +38,8 @@ class Synonyms:
     """First-sense WordNet synonyms of a word, one part of speech at a time."""
 
     def __init__(self, folder: Path = WORDNET) -> None:
+        if not (folder / "index.noun").is_file():
+            raise SystemExit(f"No WordNet database in {folder}: apt-get install wordnet-base")
         self.first: dict[str, dict[str, str]] = {p: {} for p in PARTS}  # lemma → first synset
         self.words: dict[tuple[str, str], list[str]] = {}  # (pos, synset) → its single words
         for pos in PARTS:

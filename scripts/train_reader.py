@@ -1,16 +1,15 @@
 """Train the extractive reader (`qa/reader.py`) on the SQuAD articles in ../shared/eval/.
 
-    .venv/bin/python scripts/train_reader.py            # about 35 min on 2 CPU cores
-    .venv/bin/python scripts/train_reader.py --init models/reader --per-article 50 \
-        --negatives 0.3 --repeat-unanswerable 2 --epochs 1 --lr 5e-5 --batch 32 --seed 29 \
-        --bf16 --out runs/reader-warm                 # a warm start on squad-train, ~95 min
+    make train-reader      # the shipped weights: three runs of this script, about 3 hours
 
-The first command reproduces the shipped weights (`make train-reader`). The second, tried on
-2026-12-03 and not shipped (README, "The reader"), goes on from them with a seeded sample of
-50 questions from each SQuAD 1.1 training article in squad-train/ but every 20th, one epoch
-in bfloat16 autocast. A run writes a checkpoint every `--checkpoint-every` steps to
-`<out>/checkpoint/`, and `--resume` goes on from it with the same batches, so a long run can
-span sessions.
+The Makefile's three stages: a first reader from squad-v1 and four SQuAD 2.0 articles (the
+defaults, about 35 min on 2 CPU cores); a warm start from it on 50 questions from each SQuAD
+1.1 training article in squad-train/ but every 20th (`--per-article 50`, about 95 min); and a
+last warm start on 12 more per article with WordNet-paraphrased copies of the answerable
+questions (`--paraphrases 0.7`, scripts/paraphrase.py, about 45 min), whose floor is fixed
+(`--abstain-margin`) and written to models/reader/ with the doubt margin. A run writes a
+checkpoint every `--checkpoint-every` steps to `<out>/checkpoint/`, and `--resume` goes on
+from it with the same batches, so a long run can span sessions.
 
 The split is by article, so no article the README's held-out table is measured on is ever
 seen in training:
@@ -367,11 +366,17 @@ def main() -> None:
                         help="go on from <out>/checkpoint/checkpoint.pt")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=rd.READER_DIR)
+    parser.add_argument("--abstain-margin", type=float,
+                        help="fix the reader's floor instead of calibrating it")
+    parser.add_argument("--doubt-margin", type=float, default=-0.5,
+                        help="the margin under which a quote holding most of the question's "
+                             "words is doubted (answering.COVERED_DOUBT_COVERAGE)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="keep the weights in --out, choose their margin again")
     args = parser.parse_args()
     if args.calibrate_only:
-        write_calibration(args.out, json.loads((args.out / rd.MANIFEST_FILE).read_text()))
+        write_calibration(args.out, json.loads((args.out / rd.MANIFEST_FILE).read_text()),
+                          args.abstain_margin, args.doubt_margin)
         return
 
     random.seed(args.seed)
@@ -463,11 +468,16 @@ def main() -> None:
                 "train_seconds": round(time.time() - started)}
     (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
-    write_calibration(args.out, manifest)
+    write_calibration(args.out, manifest, args.abstain_margin, args.doubt_margin)
 
 
-def write_calibration(folder: Path, manifest: dict) -> None:
+def write_calibration(folder: Path, manifest: dict, fixed_floor: float | None,
+                      doubt_margin: float) -> None:
+    manifest["doubt_margin"] = doubt_margin  # calibration reads it through the engine
+    (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     margin, floor, report = calibrate(folder, VALIDATION)
+    if fixed_floor is not None:
+        report["calibrated_abstain_margin"], floor = floor, fixed_floor
     manifest.update(report, null_margin=margin, abstain_margin=floor)
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     print(json.dumps(report), "null_margin", margin, "abstain_margin", floor)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.answering import COVERED_DOUBT_MARGIN, _literal_coverage
+from qa.answering import _literal_coverage
 from qa.config import Settings
 from qa.evidence import LITERAL_MATCH, SOFT_MAX
 from qa.pipeline import Pipeline
@@ -124,7 +124,7 @@ def _pipeline(folder: Path, name: str = "normans.txt", text: str = DOCUMENT,
 class PointingReader:
     """A stand-in reader that 'reads' the first match of a pattern in each sentence."""
 
-    null_margin, abstain_margin = 5.0, -7.0
+    null_margin, abstain_margin, doubt_margin = 5.0, -7.0, -1.0
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -213,10 +213,10 @@ class DoubtingReader(PointingReader):
 
 
 @pytest.mark.parametrize(("question", "margin", "refused"), [
-    ("When was the constitution adopted by the states?", COVERED_DOUBT_MARGIN - 0.5, True),
-    ("When was the constitution adopted by the states?", COVERED_DOUBT_MARGIN + 0.5, False),
+    ("When was the constitution adopted by the states?", PointingReader.doubt_margin - 0.5, True),
+    ("When was the constitution adopted by the states?", PointingReader.doubt_margin + 0.5, False),
     ("When was the constitution adopted by the states for the herders?",  # 39 % covered
-     COVERED_DOUBT_MARGIN - 1.0, False),
+     PointingReader.doubt_margin - 1.0, False),
 ])
 def test_the_readers_doubt_counts_sooner_when_the_sentence_has_the_questions_words(
         tmp_path: Path, question: str, margin: float, refused: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import shutil
@@ -124,3 +125,19 @@ def test_the_reader_abstains_only_below_its_floor(tmp_path: Path) -> None:
     above = Pipeline.load(settings, reader=rd.Reader(abstain_margin=margin + 0.1))
     refused = above.ask(question)
     assert refused.abstained and "reader finds no answer" in refused.debug["abstain"]
+
+
+def test_the_margins_come_from_the_readers_own_manifest(tmp_path: Path) -> None:
+    """Each reader's margins have their own scale, so its floor and doubt margin travel with
+    its weights; a manifest without a doubt margin means no doubt rule, not another's value."""
+    shipped = rd.default_reader()
+    assert shipped.abstain_margin < shipped.doubt_margin < 0 < shipped.null_margin
+    folder = tmp_path / "reader"
+    shutil.copytree(rd.READER_DIR, folder)
+    manifest = json.loads((folder / rd.MANIFEST_FILE).read_text())
+    manifest.update(doubt_margin=-2.5, abstain_margin=-4.0)
+    (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert (rd.Reader(folder).doubt_margin, rd.Reader(folder).abstain_margin) == (-2.5, -4.0)
+    del manifest["doubt_margin"]
+    (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert rd.Reader(folder).doubt_margin == -math.inf

@@ -38,18 +38,25 @@ browser:
 bench: $(STAMP) index
 	$(BIN)/qa bench
 
-# Retrain the span reader in models/reader/ on ../shared/eval (about 40 minutes on 2 cores);
-# the weights are committed, so neither `make run` nor `make test` needs this.
-# The shipped reader, in three stages (about 35 + 95 + 45 min on 2 CPU cores; each stage can
-# be resumed with --resume after an interruption). The last needs Debian's wordnet-base.
-train-reader: $(STAMP)
-	$(BIN)/python scripts/train_reader.py --out runs/reader-base
-	$(BIN)/python scripts/train_reader.py --init runs/reader-base --out runs/reader-warm \
-	    --per-article 50 --negatives 0.3 --repeat-unanswerable 2 --epochs 1 --lr 5e-5 \
-	    --batch 32 --seed 29 --bf16
+# Retrain the span reader in models/reader/ on ../shared/eval: three stages, about 35 + 95 + 45
+# min on 2 CPU cores; the weights are committed, so neither `make run` nor `make test` needs
+# this. A finished stage is not run again; `make train-reader RESUME=--resume` goes on from
+# the checkpoint of the one that was cut short. The last stage needs Debian's wordnet-base.
+WORDNET := /usr/share/wordnet/index.noun
+train-reader: $(STAMP) runs/reader-warm/reader.safetensors
+	@test -f $(WORDNET) || { echo "stage 3 needs WordNet: apt-get install wordnet-base"; exit 1; }
 	$(BIN)/python scripts/train_reader.py --init runs/reader-warm --out models/reader \
 	    --per-article 12 --paraphrases 0.7 --negatives 0.3 --repeat-unanswerable 2 --epochs 1 \
-	    --lr 3e-5 --batch 32 --seed 31 --bf16 --abstain-margin -10 --doubt-margin -1.0
+	    --lr 3e-5 --batch 32 --seed 31 --bf16 --abstain-margin -10 --doubt-margin -1.0 $(RESUME)
+
+runs/reader-base/reader.safetensors: | $(STAMP)
+	@test -f $(WORDNET) || { echo "stage 3 needs WordNet: apt-get install wordnet-base"; exit 1; }
+	$(BIN)/python scripts/train_reader.py --out runs/reader-base $(RESUME)
+
+runs/reader-warm/reader.safetensors: runs/reader-base/reader.safetensors
+	$(BIN)/python scripts/train_reader.py --init runs/reader-base --out runs/reader-warm \
+	    --per-article 50 --negatives 0.3 --repeat-unanswerable 2 --epochs 1 --lr 5e-5 \
+	    --batch 32 --seed 29 --bf16 $(RESUME)
 
 lint: $(STAMP)
 	$(BIN)/ruff check qa tests app.py

@@ -162,9 +162,10 @@ class Reader:
 
     @property
     def doubt_margin(self) -> float:
-        """Below this margin the engine abstains where the quote has most of the question's
-        own words (`answering.COVERED_DOUBT_COVERAGE`): SQuAD 2.0's unanswerable questions
-        are written from the sentence with one thing changed."""
+        """Below this margin the engine abstains where the quote holds at least
+        `answering.COVERED_DOUBT_COVERAGE` of the question's own words, weighted by rarity:
+        SQuAD 2.0's unanswerable questions are written from the sentence with one thing
+        changed (-inf, the default: no doubt rule)."""
         return float(self.manifest.get("doubt_margin", -math.inf))
 
     def seen_articles(self) -> frozenset[str]:

@@ -16,12 +16,13 @@ The report is leave-one-article-out: each article is scored by a model fitted, a
 threshold chosen (at the rules' own false-abstention rate), on the other articles only.
 `--write FILE` then fits on all the rows given.
 
-Not shipped (2026-12-03): fitted on the ten SQuAD 2.0 articles with the shipped reader it
-matched the rules out of fold (abstention 55.4 % at 13.1 % false abstention, against the
-rules' 55.3 / 13.6 % measured on articles they were chosen on), but on the article's own
-questions it refused far more answerable ones (false abstention 15 % on dev and extra, 5 %
-with the rules): SQuAD's questions copy their sentence's words, the article's readers
-paraphrase. The engine keeps its rules; this script stays to measure the next reader.
+Not shipped (2026-12-03): fitted on the ten SQuAD 2.0 articles with the stage-1 reader
+(shipped until 2026-12-03) it matched the rules out of fold (abstention 55.4 % at 13.1 % false
+abstention, against the rules' 55.3 / 13.6 % measured on articles they were chosen on), but
+on the article's own questions it refused far more answerable ones (false abstention 15 % on
+dev and extra, 5 % with the rules): SQuAD's questions copy their sentence's words, the
+article's readers paraphrase. The engine keeps its rules; this script stays to measure the
+next reader.
 """
 
 from __future__ import annotations

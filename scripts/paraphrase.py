@@ -6,6 +6,14 @@ question's words (SQuAD's questions mostly do; the product's users mostly do not
 
 Used by `scripts/train_reader.py --paraphrases`. Only the first (most frequent) sense of each
 part of speech gives synonyms, and names, numbers and the answer's own words are never touched.
+
+Known noise, kept because the shipped weights were trained with exactly this code (a fix
+changes their training data, so it belongs with a new training run): every irregular form in
+verb.exc is read as a past tense ("beginning" → "started"); an irregular synonym takes the
+first form verb.exc lists ("became" → "gone"); no consonant doubling ("stoping"); words under
+four letters are not reduced ("died"); and a first sense can change the meaning ("found" read
+as *find*). The copies stay labelled with the original answer, so such noise teaches the
+reader to tolerate odd wording, which the product's users also produce.
 """
 
 from __future__ import annotations

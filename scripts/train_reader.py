@@ -15,7 +15,8 @@ The split is by article, so no article the README's held-out table is measured o
 seen in training:
 - train: all of squad-v1/ (answerable questions only), four SQuAD 2.0 articles of squad/ and,
   with `--per-article`, the squad-train/ articles but every 20th;
-- validation: one SQuAD 2.0 article, used only to choose the "no answer" margins, and with
+- validation: one SQuAD 2.0 article, used only to choose the short-answer margin (and the
+  floor, unless `--abstain-margin` fixes it), and with
   `--per-article` every 20th squad-train/ article (the reader's F1 on its gold paragraphs);
 - held out: the other five SQuAD 2.0 articles (`qa eval` on them is the honest figure).
 
@@ -239,10 +240,11 @@ def reader_alone_f1(folder: Path, examples: list[tuple]) -> float:
 
 
 def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
-    """Choose the reader's two margins on the validation articles, through the whole pipeline.
+    """Choose the reader's short-answer margin and floor on the validation articles, through
+    the whole pipeline.
 
     Each article is indexed and asked as `qa eval` does, with every span of the reader kept
-    and no abstention by the reader. The short-answer margin is the one under which dropping
+    and no floor (the doubt rule applies, with the manifest's doubt margin). The short-answer margin is the one under which dropping
     the short answer gives the best SQuAD F1 (a span below it is a guess the app should not put
     in bold). The abstention floor sits just under the lowest margin of any answerable question
     the engine answers, on the validation articles and on the article's development questions
@@ -368,9 +370,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=rd.READER_DIR)
     parser.add_argument("--abstain-margin", type=float,
                         help="fix the reader's floor instead of calibrating it")
-    parser.add_argument("--doubt-margin", type=float, default=-0.5,
-                        help="the margin under which a quote holding most of the question's "
-                             "words is doubted (answering.COVERED_DOUBT_COVERAGE)")
+    parser.add_argument("--doubt-margin", type=float,
+                        help="the margin under which a quote holding at least "
+                             "answering.COVERED_DOUBT_COVERAGE of the question's words is "
+                             "doubted (default: the manifest's, else -0.5)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="keep the weights in --out, choose their margin again")
     args = parser.parse_args()
@@ -385,6 +388,8 @@ def main() -> None:
     torch.set_num_threads(2)
     rng = random.Random(args.seed)
 
+    if args.paraphrases:
+        synonyms()  # a missing WordNet stops the run here, not after hours of work
     train_folders, train, valid = training_examples(args, rng)
     tokenizer = rd.load_tokenizer()
     feats = features(tokenizer, train)
@@ -472,7 +477,11 @@ def main() -> None:
 
 
 def write_calibration(folder: Path, manifest: dict, fixed_floor: float | None,
-                      doubt_margin: float) -> None:
+                      doubt_margin: float | None) -> None:
+    """Choose the margins (`calibrate`) and write them into the manifest. The doubt margin is
+    given, or kept from the manifest; the floor is given, or calibrated."""
+    if doubt_margin is None:
+        doubt_margin = manifest.get("doubt_margin", -0.5)
     manifest["doubt_margin"] = doubt_margin  # calibration reads it through the engine
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     margin, floor, report = calibrate(folder, VALIDATION)

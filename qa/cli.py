@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
     common.add_argument("--index", type=Path, help="index folder (default: index/)")
+    common.add_argument("--store", help="where the index lives instead of the index folder: "
+                        "milvus:///abs/path.db (Milvus Lite) or milvus://host:19530 "
+                        "(default: $QA_STORE, else the index folder)")
     common.add_argument("-v", "--verbose", action="store_true", help="log details")
     parser = _Parser(prog="qa", description="Answers questions about your documents, "
                      "quoting them verbatim with numbered citations.")
@@ -44,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the index")
     build.add_argument("--if-needed", action="store_true",
                        help="only build when the index is missing or stale")
+    build.add_argument("--ray", metavar="ADDRESS", help="embed on a Ray cluster: 'auto' (the "
+                       "running one, or a local one), or its address; needs .[scale]")
+    build.add_argument("--ray-actors", type=int, default=2, metavar="N",
+                       help="embedding actors (default 2)")
 
     ask = commands.add_parser("ask", parents=[common], help="ask a question")
     ask.add_argument("question", nargs="?", help="the question (quote it)")
@@ -86,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="qa: %(message)s")
     quiet_libraries()
-    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index)
+    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index,
+                                 store=args.store)
     try:
         if args.command == "build":
             return _build(settings, args)
@@ -108,23 +116,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.embedding import MiniLMEmbedder
-    from qa.index import StaleIndex, build_index, load_index
+    from qa.embedding import Embedder, MiniLMEmbedder
+    from qa.index import StaleIndex
+    from qa.store import open_store
 
-    embedder = MiniLMEmbedder()
+    store = open_store(settings)
+    embedder: Embedder = MiniLMEmbedder()
     if args.if_needed:
         try:
-            load_index(settings.corpus_dir, settings.index_dir, embedder)
-            print(f"Index in {settings.index_dir} is up to date.")
+            store.load(settings.corpus_dir, embedder)
+            print(f"Index in {store.spec} is up to date.")
             return 0
         except StaleIndex as reason:
             print(f"{reason} Building.")
-    report = build_index(settings.corpus_dir, settings.index_dir, embedder, progress=True)
+    if args.ray:
+        from qa.ray_embedding import RayEmbedder
+
+        embedder = RayEmbedder(args.ray, actors=args.ray_actors)
+    report = store.build(settings.corpus_dir, embedder, progress=True)
     for warning in report.warnings:
         print(f"skipped: {warning}", file=sys.stderr)
     print(f"Indexed {report.documents} document(s): {report.paragraphs} paragraphs, "
           f"{report.sentences} sentences; embedded {report.embedded} new texts, reused "
-          f"{report.reused}; {report.seconds:.1f} s → {settings.index_dir}")
+          f"{report.reused}; {report.seconds:.1f} s → {store.spec}")
     return 0
 
 

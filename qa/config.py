@@ -31,16 +31,20 @@ class Settings:
     top_k: int = 8
     max_question_chars: int = MAX_QUESTION_CHARS
     reader: bool = True  # the trained span reader (models/reader/); QA_READER=0 turns it off
+    store: str = ""  # where the index lives (`qa.store`): "" the index folder, or milvus://…
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, overridden by QA_CORPUS_DIR / QA_INDEX_DIR, then by non-None overrides."""
+        """Defaults, overridden by QA_CORPUS_DIR / QA_INDEX_DIR / QA_STORE / QA_READER, then by
+        non-None overrides."""
         settings = cls()
         env = {
             "corpus_dir": os.environ.get("QA_CORPUS_DIR"),
             "index_dir": os.environ.get("QA_INDEX_DIR"),
         }
         changes: dict[str, object] = {k: Path(v) for k, v in env.items() if v}
+        if os.environ.get("QA_STORE", "").strip():
+            changes["store"] = os.environ["QA_STORE"].strip()
         if os.environ.get("QA_READER", "").strip().lower() in {"0", "off", "false", "no"}:
             changes["reader"] = False
         for key, value in overrides.items():

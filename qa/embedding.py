@@ -51,8 +51,9 @@ class MiniLMEmbedder:
     id = f"{MODEL_NAME}@{MODEL_PACKAGE}"
     dim = 384
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
         self.batch_size = batch_size
+        self.threads = threads or BULK_THREADS  # for bulk encodes (a Ray actor gets 1)
 
     @cached_property
     def model(self) -> SentenceTransformer:
@@ -86,7 +87,7 @@ class MiniLMEmbedder:
         # a barrier per layer and stalls whenever the other core is busy (150 ms instead of
         # 20 ms per query under load). Bulk encoding (a build) uses both cores. The setting
         # belongs to the calling thread, so it is made on every call.
-        _set_threads(BULK_THREADS if len(texts) >= BULK_TEXTS else 1)
+        _set_threads(self.threads if len(texts) >= BULK_TEXTS else 1)
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)

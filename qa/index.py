@@ -1,6 +1,6 @@
 """Build, save and load the searchable index: FAISS over paragraphs plus sentence vectors.
 
-A generation folder (see `qa.store`) holds:
+A generation folder (see `qa.generations`) holds:
     manifest.json        format version, embedder id and dimension, corpus hash, build time
     paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences)
     paragraphs.faiss     FAISS index over paragraph vectors (inner product = cosine)
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from qa import store
+from qa import generations
 from qa.corpus import load_corpus
 from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
@@ -71,6 +71,7 @@ class LoadedIndex:
     sentence_faiss: Any = None
     bm25: Any = None
     sentence_offsets: list[int] = field(default_factory=list)
+    rankings: Any = None  # the store's searches (`qa.store.Rankings`); None: in memory
 
     def __post_init__(self) -> None:
         offsets, total = [], 0
@@ -103,19 +104,19 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
                 progress: bool = False) -> BuildReport:
     """Parse the corpus, embed what is new, write a generation and publish it atomically."""
     started = time.perf_counter()
-    with store.build_lock(index_dir):
+    with generations.build_lock(index_dir):
         documents, warnings = load_corpus(corpus_dir)
         paragraphs = [p for d in documents for p in d.paragraphs]
         sentences = [s.text for p in paragraphs for s in p.sentences]
         cache = _previous_vectors(index_dir, embedder)
         previous_documents = _previous_documents(index_dir)
         built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        para_vectors, reused_p = _embed_cached(
+        para_vectors, reused_p = embed_cached(
             [passage_text(p) for p in paragraphs], embedder, cache, progress, "paragraphs")
-        sent_vectors, reused_s = _embed_cached(sentences, embedder, cache, progress, "sentences")
+        sent_vectors, reused_s = embed_cached(sentences, embedder, cache, progress, "sentences")
         words = sorted(content_vocabulary(p.text for p in paragraphs))
-        word_vectors, reused_w = _embed_cached(words, embedder, cache, False, "words")
-        generation = store.new_generation(index_dir)
+        word_vectors, reused_w = embed_cached(words, embedder, cache, False, "words")
+        generation = generations.new_generation(index_dir)
         manifest = {
             "format_version": FORMAT_VERSION,
             "embedder": {"id": embedder.id, "dim": embedder.dim},
@@ -128,14 +129,14 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
             "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
             "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
         }
-        _write_json(generation / "paragraphs.json", [_document_json(d) for d in documents])
+        _write_json(generation / "paragraphs.json", [document_json(d) for d in documents])
         save_bm25(build_bm25(paragraphs), generation / "bm25")
         np.save(generation / "paragraph_vectors.npy", para_vectors)
         np.save(generation / "sentence_vectors.npy", sent_vectors)
         np.save(generation / "word_vectors.npy", word_vectors)
         _write_json(generation / "words.json", words)
         _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
-        store.publish(index_dir, generation)
+        generations.publish(index_dir, generation)
     total = len(paragraphs) + len(sentences) + len(words)
     reused = reused_p + reused_s + reused_w
     return BuildReport(len(documents), len(paragraphs), len(sentences), total - reused, reused,
@@ -147,14 +148,14 @@ def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
                check_corpus: bool = True) -> LoadedIndex:
     """Load the live generation; raise StaleIndex or IndexCorruptError when it cannot serve."""
     for _ in range(LOAD_ATTEMPTS):
-        generation = store.current_generation(index_dir)
+        generation = generations.current_generation(index_dir)
         try:
             return _load_generation(generation, corpus_dir, index_dir, embedder, check_corpus)
         except IndexCorruptError:
             # A build that published meanwhile removes the generation being read: read the new.
-            if store.current_generation(index_dir) == generation:
+            if generations.current_generation(index_dir) == generation:
                 raise
-    return _load_generation(store.current_generation(index_dir), corpus_dir, index_dir,
+    return _load_generation(generations.current_generation(index_dir), corpus_dir, index_dir,
                             embedder, check_corpus)
 
 
@@ -172,7 +173,7 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
     if check_corpus and manifest["corpus_hash"] != corpus_hash(corpus_dir):
         raise StaleIndex(f"The corpus in {corpus_dir} changed since the index was built.")
     try:
-        documents = [_document_from_json(d) for d in
+        documents = [document_from_json(d) for d in
                      json.loads((generation / "paragraphs.json").read_text(encoding="utf-8"))]
         faiss_index = load_faiss(generation / "paragraphs.faiss", manifest["faiss"])
         sentence_faiss = load_faiss(generation / "sentences.faiss", manifest["sentence_faiss"])
@@ -248,7 +249,7 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
 
 def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
     """The live manifest's document entries by id (empty when there is no readable one)."""
-    generation = store.current_generation(index_dir)
+    generation = generations.current_generation(index_dir)
     try:
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
         return {entry["doc"]: entry for entry in manifest["documents"]}
@@ -259,7 +260,7 @@ def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
 def _document_entry(document: Document, previous: dict[str, dict[str, Any]],
                     built_at: str) -> dict[str, Any]:
     """A manifest row; `indexed_at` stays that of the last build that saw this content."""
-    content = text_key(json.dumps(_document_json(document), ensure_ascii=False))
+    content = text_key(json.dumps(document_json(document), ensure_ascii=False))
     before = previous.get(document.doc, {})
     indexed_at = before.get("indexed_at") if before.get("content") == content else None
     return {"doc": document.doc, "title": document.title, "path": document.path,
@@ -268,7 +269,7 @@ def _document_entry(document: Document, previous: dict[str, dict[str, Any]],
             "content": content, "indexed_at": indexed_at or built_at}
 
 
-def _embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
+def embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
                   progress: bool, label: str) -> tuple[np.ndarray, int]:
     keys = [text_key(t) for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
@@ -287,7 +288,7 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def _document_json(document: Document) -> dict[str, Any]:
+def document_json(document: Document) -> dict[str, Any]:
     return {
         "doc": document.doc, "title": document.title, "path": document.path,
         "paragraphs": [{"number": p.number, "text": p.text, "role": p.role,
@@ -298,7 +299,7 @@ def _document_json(document: Document) -> dict[str, Any]:
     }
 
 
-def _document_from_json(data: dict[str, Any]) -> Document:
+def document_from_json(data: dict[str, Any]) -> Document:
     paragraphs = []
     for p in data["paragraphs"]:
         text = p["text"]

@@ -15,7 +15,6 @@ stays live. This module does not parse formats (`qa.formats`) or serve anything 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -23,15 +22,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
-from qa import store
 from qa.config import Settings
 from qa.corpus import SUPPORTED_SUFFIXES, doc_id_for, load_document
 from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
-from qa.index import BuildReport, build_index, corpus_hash
+from qa.index import BuildReport, corpus_hash
+from qa.store import open_store
 
 MAX_NAME_CHARS = 80
 Progress = Callable[[float, str], None]
@@ -132,8 +132,11 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
         for number, source in enumerate(paths):
             step(0.1 * number / len(paths), f"Reading {source.name}")
             plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan]))
+        store = open_store(settings)
+        if store.shared:
+            plan = [_against_store(store, item, replace) for item in plan]
         changed = [item for item in plan if item[3].status != "unchanged"]
-        if not changed and _index_is_current(settings, embedder):
+        if not changed and store.is_current(corpus, embedder):
             return AddReport([item[3] for item in plan], None)
         step(0.15, "Indexing")
         with _restorable([path for _, target, others, _ in changed
@@ -142,7 +145,7 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
                 for other in others:
                     other.unlink()
                 _write_atomic(target, source.read_bytes())
-            report = build_index(corpus, settings.index_dir, embedder, progress=bars)
+            report = store.build(corpus, embedder, progress=bars)
         step(1.0, "Indexed")
         return AddReport([item[3] for item in plan], report)
 
@@ -153,6 +156,9 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
         raise InputError(f"{name!r} is not a document name; give an id or file name from "
                          "qa list.")
     corpus = settings.corpus_dir
+    store = open_store(settings)
+    if store.shared:
+        return _remove_from_store(settings, store, name)
     with _library_lock(settings):
         files = _corpus_files(corpus)
         found = [p for p in files if name in (p.name, doc_id_for(p))]
@@ -168,23 +174,65 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
                              "removing it.")
         with _restorable([target]):
             target.unlink()
-            report = build_index(corpus, settings.index_dir, embedder)
+            report = store.build(corpus, embedder)
         return RemoveReport(target.name, doc_id_for(target), report)
+
+
+def _remove_from_store(settings: Settings, store: Any, name: str) -> RemoveReport:
+    """A shared store is the library: the document goes from it (and from this machine's
+    corpus folder, so that the next build does not bring it back)."""
+    with _library_lock(settings):
+        entries = (store.manifest() or {}).get("documents", [])
+        found = [e for e in entries if name in (e["doc"], e.get("path"))]
+        if not found:
+            known = ", ".join(e["doc"] for e in entries) or "none"
+            raise InputError(f"No document {name!r} in {store.spec} (documents: {known}).")
+        if len(entries) == 1:
+            raise InputError(f"{found[0]['path']} is the only document; add another before "
+                             "removing it.")
+        entry = found[0]
+        local = settings.corpus_dir / entry.get("path", "")
+        with _restorable([local] if entry.get("path") and local.is_file() else []):
+            if entry.get("path") and local.is_file():
+                local.unlink()
+            report = store.remove_document(entry["doc"])
+        return RemoveReport(entry.get("path") or entry["doc"], entry["doc"], report)
+
+
+def _against_store(store: Any, item: tuple[Path, Path, list[Path], Added],
+                   replace: bool) -> tuple[Path, Path, list[Path], Added]:
+    """A planned add, checked against the documents other processes put in a shared store."""
+    from qa.milvus_store import source_hash_of
+
+    source, target, others, added = item
+    entry = next((e for e in (store.manifest() or {}).get("documents", [])
+                  if e["doc"] == added.doc), None)
+    if entry is None or added.status == "replaced":
+        return item
+    if entry.get("source") == source_hash_of(target.name, source.read_bytes()):
+        return source, target, others, replace_status(added, "unchanged")
+    if not replace:
+        raise DocumentError(f"{source.name}: the library already holds a different document "
+                            f"named {entry.get('path') or entry['doc']}; replace it (qa add "
+                            "--replace, or tick Replace in the app) or rename the file.")
+    return source, target, others, replace_status(added, "replaced")
+
+
+def replace_status(added: Added, status: str) -> Added:
+    return Added(added.source, added.name, added.doc, added.paragraphs, status)
 
 
 def listing(settings: Settings) -> Listing:
     """The indexed documents from the live manifest, and corpus files it does not cover."""
-    manifest: dict = {}
-    generation = store.current_generation(settings.index_dir)
-    if generation is not None:
-        try:
-            manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {}
+    store = open_store(settings)
+    manifest = store.manifest() or {}
     built_at = str(manifest.get("built_at", ""))
     entries = [Entry(d["doc"], d.get("title", ""), d.get("path", ""), d.get("paragraphs", 0),
                      d.get("pages"), d.get("indexed_at") or built_at)
                for d in manifest.get("documents", [])]
+    if store.shared:
+        pending = store.pending(settings.corpus_dir) if manifest else []
+        return Listing(entries, built_at, pending, bool(pending))
     indexed = {e.path for e in entries}
     files = _corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []
     stale = bool(manifest) and manifest.get("corpus_hash") != corpus_hash(settings.corpus_dir)
@@ -222,16 +270,6 @@ def _corpus_files(corpus: Path) -> list[Path]:
         return []
     return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith(".")
                   and p.suffix.lower() in SUPPORTED_SUFFIXES)
-
-
-def _index_is_current(settings: Settings, embedder: Embedder) -> bool:
-    generation = store.current_generation(settings.index_dir)
-    try:
-        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        return (manifest["embedder"] == {"id": embedder.id, "dim": embedder.dim}
-                and manifest["corpus_hash"] == corpus_hash(settings.corpus_dir))
-    except Exception:  # no index, or one that cannot be read: it will be built
-        return False
 
 
 def _embedding_line(build: BuildReport | None) -> str:

@@ -6,23 +6,29 @@
     live.remove("garden-notes")          # qa.library.remove, the same way
 
 The swap is safe because nothing is changed in place: the new index is built into a new
-generation (`qa.store`), loaded into a new `Pipeline` (BM25 and FAISS included) while the old
-one keeps answering, and only then is the reference replaced, under a lock. A question already
-running finishes on the pipeline it started with. A failed add raises before the swap, so the
-app keeps serving what it served. Adds run one at a time. This module knows nothing of Gradio.
+generation (`qa.generations`, or new rows in a shared store), loaded into a new `Pipeline`
+while the old one keeps answering, and only then is the reference replaced, under a lock. A
+question already running finishes on the pipeline it started with. A failed add raises before
+the swap, so the app keeps serving what it served. Adds run one at a time. This module knows
+nothing of Gradio.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 from qa import library
 from qa.config import Settings
 from qa.embedding import Embedder
-from qa.index import load_index
 from qa.pipeline import Pipeline
+from qa.store import open_store
 from qa.types import Answer, Document
+
+log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 1.0  # how often a shared store (Milvus) is asked whether it changed
 
 
 class LivePipeline:
@@ -32,6 +38,14 @@ class LivePipeline:
         self._current = pipeline
         self._swap = threading.Lock()
         self._changing = threading.Lock()
+        self.store = open_store(pipeline.settings)
+        self._stop = threading.Event()
+        if self.store.shared:  # another replica may add or remove documents: follow it
+            threading.Thread(target=self._watch, name="qa-store-watch", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop following the shared store."""
+        self._stop.set()
 
     @property
     def current(self) -> Pipeline:
@@ -72,9 +86,24 @@ class LivePipeline:
             self._reload()
             return report
 
-    def _reload(self) -> None:
+    def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder
-        index = load_index(settings.corpus_dir, settings.index_dir, embedder)
+        index = self.store.load(settings.corpus_dir, embedder, check_corpus=check_corpus)
         fresh = Pipeline(settings, embedder, index, self.current.reader)
         with self._swap:
             self._current = fresh
+
+    def _watch(self) -> None:
+        """Reload when the shared store's revision is not the one the pipeline was loaded
+        at: a document added or removed through another process is served within seconds."""
+        while not self._stop.wait(WATCH_SECONDS):
+            try:
+                revision = self.store.revision()
+                if revision == self.current.index.manifest.get("revision"):
+                    continue
+                with self._changing:
+                    if revision != self.current.index.manifest.get("revision"):
+                        self._reload(check_corpus=False)
+                        log.info("Reloaded the index: %s changed.", self.store.spec)
+            except Exception as error:  # unreachable for a while, say: keep serving, retry
+                log.warning("Could not follow %s: %s", self.store.spec, error)

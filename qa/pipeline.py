@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import store
 from qa.answering import Answerer
 from qa.config import Settings
 from qa.conversation import contextual_queries
@@ -22,12 +21,13 @@ from qa.definitions import define
 from qa.draft import Draft
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
-from qa.index import LoadedIndex, StaleIndex, build_index, load_index
+from qa.index import LoadedIndex, StaleIndex
 from qa.kinds import Kind, question_kind
 from qa.page import page_answer, page_lines
 from qa.question import clean_question, lookup_text
 from qa.reader import Reader, default_reader
 from qa.retrieval import Hit, Query, Retriever
+from qa.store import Store, open_store
 from qa.summary import Summarizer
 from qa.types import Answer, Document
 
@@ -59,7 +59,7 @@ class Pipeline:
         The reader is the shipped one unless given, or none when `settings.reader` is off."""
         settings = settings or Settings.from_env()
         embedder = embedder or MiniLMEmbedder()
-        index = load_or_build(settings.corpus_dir, settings.index_dir, embedder,
+        index = load_or_build(open_store(settings), settings.corpus_dir, embedder,
                               rebuild_corrupt=rebuild_corrupt)
         if reader is None and settings.reader:
             reader = _loaded_reader()
@@ -135,20 +135,20 @@ def _loaded_reader() -> Reader | None:
     return reader
 
 
-def load_or_build(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+def load_or_build(store: Store, corpus_dir: Path, embedder: Embedder,
                   rebuild_corrupt: bool = False) -> LoadedIndex:
     """The index for this corpus: loaded, or (re)built when missing or stale."""
     try:
-        return load_index(corpus_dir, index_dir, embedder)
+        return store.load(corpus_dir, embedder)
     except StaleIndex as reason:
-        verb = "Building" if store.current_generation(index_dir) is None else "Rebuilding"
-        log.warning("%s %s the index in %s.", reason, verb, index_dir)
+        verb = "Rebuilding" if store.exists() else "Building"
+        log.warning("%s %s the index in %s.", reason, verb, store.spec)
     except IndexCorruptError as error:
         if not rebuild_corrupt:
             raise
         log.warning("%s Rebuilding.", error)
-    build_index(corpus_dir, index_dir, embedder)
-    return load_index(corpus_dir, index_dir, embedder)
+    store.build(corpus_dir, embedder)
+    return store.load(corpus_dir, embedder)
 
 
 def _check_history(history: object) -> list[list[str]]:

@@ -1,76 +1,135 @@
-"""The index folder on disk: generations, an atomic CURRENT pointer, and a build lock.
+"""Where the index lives: the interface the engine talks to, and the choice of implementation.
 
-    index/
-      CURRENT            name of the live generation (replaced atomically with os.replace)
-      g-<time>-<pid>/    one complete build: manifest.json, paragraphs.json, *.faiss, *.npy
-      .lock              held while building, so two builds cannot interleave
+    store = open_store(settings)           # FilesStore (the index/ folder) or a MilvusStore
+    store.build(corpus_dir, embedder)      # index the folder's documents → BuildReport
+    store.load(corpus_dir, embedder)       # → LoadedIndex (StaleIndex, IndexCorruptError)
+    store.manifest()                       # the live documents and build facts; no model needed
+    store.revision()                       # changes whenever a build publishes
+    store.remove_document(doc, embedder)   # a shared store's own removal
 
-A build writes a new generation folder, then swaps CURRENT. A build killed part-way leaves
-only an unreferenced folder; the previous generation stays live. This module knows nothing
-about what the files contain.
+Two implementations:
+  FilesStore   the default: FAISS + bm25s files in `index/` (`qa.index`), searched in memory
+               (`qa.local_search`). The corpus folder is the library; a build mirrors it.
+  MilvusStore  `milvus:///path/to.db` (Milvus Lite, embedded) or `milvus://host:19530` (a
+               Milvus server): vectors, BM25 and the documents' text live in Milvus, so any
+               process can answer; the store is the library, and a build adds or replaces
+               the folder's documents in it (`qa.milvus_store`).
+Either way `load` returns the same `LoadedIndex`; its `rankings` are the three searches that
+retrieval fuses.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
+import threading
 from pathlib import Path
+from typing import Any, Protocol
 
-from filelock import FileLock, Timeout
+import numpy as np
 
-from qa.errors import IndexError_
-
-CURRENT = "CURRENT"
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The live generation folder, or None when nothing was built yet."""
-    pointer = index_dir / CURRENT
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if not name or "/" in name or name.startswith("."):
-        return index_dir / ".invalid"
-    return index_dir / name
+from qa import generations
+from qa.config import Settings
+from qa.embedding import Embedder
+from qa.errors import InputError
+from qa.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
 
 
-def new_generation(index_dir: Path) -> Path:
-    """A fresh, empty folder for a build (not live until `publish`)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    folder = index_dir / f"g-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
-    folder.mkdir()
-    return folder
+class Rankings(Protocol):
+    """The three searches retrieval fuses; each returns paragraph rows, best first."""
+
+    def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]: ...
+
+    def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]: ...
+
+    def lexical(self, text: str, doc: str | None = None) -> list[int]: ...
 
 
-def publish(index_dir: Path, generation: Path) -> None:
-    """Make `generation` live atomically, then remove older generations."""
-    tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
-    tmp.write_text(generation.name + "\n", encoding="utf-8")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    for old in index_dir.glob("g-*"):
-        if old.is_dir() and old.name != generation.name:
-            shutil.rmtree(old, ignore_errors=True)
-    for litter in index_dir.glob(f".{CURRENT}.*.tmp"):  # from a build killed while publishing
-        litter.unlink(missing_ok=True)
+class Store(Protocol):
+    """What the engine, the library and the CLI need from wherever the index lives."""
+
+    spec: str        # how the user named it, for messages
+    shared: bool     # other processes may change it: watch `revision()`
+
+    def build(self, corpus_dir: Path, embedder: Embedder,
+              progress: bool = False) -> BuildReport: ...
+
+    def load(self, corpus_dir: Path, embedder: Embedder,
+             check_corpus: bool = True) -> LoadedIndex: ...
+
+    def exists(self) -> bool: ...
+
+    def manifest(self) -> dict[str, Any] | None: ...
+
+    def revision(self) -> str | None: ...
+
+    def is_current(self, corpus_dir: Path, embedder: Embedder) -> bool: ...
 
 
-@contextmanager
-def build_lock(index_dir: Path, timeout_s: float = 600.0) -> Iterator[None]:
-    """Hold the index's build lock; a second builder waits, then gives up with a message."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".lock"))
-    try:
-        lock.acquire(timeout=timeout_s)
-    except Timeout as error:
-        raise IndexError_(f"Another build of {index_dir} is running; try again when it ends.") \
-            from error
-    try:
-        yield
-    finally:
-        lock.release()
+class FilesStore:
+    """The index folder on disk (`qa.index`, `qa.generations`): one machine's default."""
+
+    shared = False
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.spec = str(index_dir)
+
+    def build(self, corpus_dir: Path, embedder: Embedder,
+              progress: bool = False) -> BuildReport:
+        return build_index(corpus_dir, self.index_dir, embedder, progress=progress)
+
+    def load(self, corpus_dir: Path, embedder: Embedder,
+             check_corpus: bool = True) -> LoadedIndex:
+        return load_index(corpus_dir, self.index_dir, embedder, check_corpus=check_corpus)
+
+    def exists(self) -> bool:
+        return generations.current_generation(self.index_dir) is not None
+
+    def manifest(self) -> dict[str, Any] | None:
+        generation = generations.current_generation(self.index_dir)
+        if generation is None:
+            return None
+        try:
+            data = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def revision(self) -> str | None:
+        generation = generations.current_generation(self.index_dir)
+        return generation.name if generation is not None else None
+
+    def is_current(self, corpus_dir: Path, embedder: Embedder) -> bool:
+        manifest = self.manifest() or {}
+        return (manifest.get("embedder") == {"id": embedder.id, "dim": embedder.dim}
+                and manifest.get("corpus_hash") == corpus_hash(corpus_dir))
+
+
+_shared: dict[str, Store] = {}  # one client per shared store and process
+_shared_lock = threading.Lock()
+
+
+def open_store(settings: Settings) -> Store:
+    """The store `settings.store` names: empty → the index folder, `milvus://…` → Milvus."""
+    spec = settings.store.strip()
+    if not spec:
+        return FilesStore(settings.index_dir)
+    if spec.startswith("milvus://"):
+        from qa.milvus_store import MilvusStore
+
+        with _shared_lock:
+            if spec not in _shared:
+                _shared[spec] = MilvusStore(spec)
+            return _shared[spec]
+    raise InputError(f"Unknown store {spec!r}: give milvus:///path/to.db, "
+                     "milvus://host:19530, or nothing for the index folder.")
+
+
+def close_store(spec: str) -> None:
+    """Disconnect a shared store opened by `open_store` (an embedded Milvus Lite database
+    can then be opened by another process)."""
+    with _shared_lock:
+        store = _shared.pop(spec.strip(), None)
+    close = getattr(store, "close", None)
+    if close is not None:
+        close()

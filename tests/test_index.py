@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import store
+from qa import generations
 from qa.config import Settings
 from qa.errors import IndexCorruptError
 from qa.index import FORMAT_VERSION, StaleIndex, build_index, load_index
@@ -24,7 +24,7 @@ def test_build_writes_manifest_and_loads(article_settings: Settings,
                                          fake_embedder: FakeEmbedder) -> None:
     report = _build(article_settings, fake_embedder)
     assert report.documents == 1 and report.paragraphs == 30
-    generation = store.current_generation(article_settings.index_dir)
+    generation = generations.current_generation(article_settings.index_dir)
     manifest = json.loads((generation / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["embedder"] == {"id": "fake-hash-embedder", "dim": 64}
@@ -68,7 +68,7 @@ def test_other_embedder_makes_index_stale(article_settings: Settings,
 def test_corrupt_index_names_the_fix(article_settings: Settings, fake_embedder: FakeEmbedder,
                                      damage: str) -> None:
     _build(article_settings, fake_embedder)
-    generation = store.current_generation(article_settings.index_dir)
+    generation = generations.current_generation(article_settings.index_dir)
     if damage == "truncate_faiss":
         path = generation / "paragraphs.faiss"
         path.write_bytes(path.read_bytes()[:100])
@@ -86,26 +86,26 @@ def test_corrupt_index_names_the_fix(article_settings: Settings, fake_embedder: 
 
 def test_missing_index_is_built_on_first_use(article_settings: Settings,
                                              fake_embedder: FakeEmbedder) -> None:
-    assert store.current_generation(article_settings.index_dir) is None
+    assert generations.current_generation(article_settings.index_dir) is None
     pipeline = Pipeline.load(article_settings, embedder=fake_embedder)
     assert len(pipeline.index.paragraphs) == 30
-    assert store.current_generation(article_settings.index_dir) is not None
+    assert generations.current_generation(article_settings.index_dir) is not None
 
 
 def test_unpublished_generation_is_ignored(article_settings: Settings,
                                            fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
     _build(article_settings, fake_embedder)
-    live = store.current_generation(article_settings.index_dir)
-    half_built = store.new_generation(article_settings.index_dir)  # a build killed mid-way
+    live = generations.current_generation(article_settings.index_dir)
+    half_built = generations.new_generation(article_settings.index_dir)  # a build killed mid-way
     (half_built / "paragraphs.faiss").write_bytes(b"partial")
-    assert store.current_generation(article_settings.index_dir) == live
+    assert generations.current_generation(article_settings.index_dir) == live
     load_index(article_settings.corpus_dir, article_settings.index_dir, fake_embedder)
 
 
 def test_older_format_is_stale_not_corrupt(article_settings: Settings,
                                            fake_embedder: FakeEmbedder) -> None:
     _build(article_settings, fake_embedder)
-    manifest_path = store.current_generation(article_settings.index_dir) / "manifest.json"
+    manifest_path = generations.current_generation(article_settings.index_dir) / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["format_version"] = FORMAT_VERSION - 1
     del manifest["sentence_faiss"]  # what an older qa wrote

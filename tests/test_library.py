@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from qa import library, store
+from qa import generations, library
 from qa.config import Settings
 from qa.corpus import load_document
 from qa.errors import DocumentError, InputError
@@ -60,7 +60,7 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 def snapshot(settings: Settings) -> tuple[dict[str, bytes], str]:
     """Every corpus file's bytes and the live generation: what must not change on a refusal."""
     files = {p.name: p.read_bytes() for p in settings.corpus_dir.iterdir()}
-    return files, (settings.index_dir / store.CURRENT).read_text()
+    return files, (settings.index_dir / generations.CURRENT).read_text()
 
 
 def test_add_copies_under_a_safe_name_and_embeds_only_the_new_paragraphs(
@@ -282,7 +282,7 @@ def test_a_failed_build_puts_the_corpus_back(indexed: Settings, fake_embedder: F
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(library, "build_index", broken)
+    monkeypatch.setattr("qa.store.FilesStore.build", broken)
     with pytest.raises(OSError):
         library.add(indexed, fake_embedder, [write(tmp_path, "notes.md", "Changed.\n")],
                     replace=True)

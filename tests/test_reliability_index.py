@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa import store
+from qa import generations
 from qa.config import Settings
 from qa.errors import IndexError_
 from qa.index import build_index, load_index
@@ -34,7 +34,7 @@ import os, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from qa import index, store
+from qa import generations, index
 from tests.conftest import FakeEmbedder
 
 corpus, index_dir, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -51,7 +51,7 @@ class Embedder(FakeEmbedder):
             time.sleep(0.5)
         return super().encode_passages(texts, progress)
 
-save, replace, lock = np.save, os.replace, store.build_lock
+save, replace, lock = np.save, os.replace, generations.build_lock
 
 def save_then_pause(path, array, **kwargs):
     save(path, array, **kwargs)
@@ -70,7 +70,7 @@ def logged_lock(folder, timeout_s=600.0):
         yield
         print("UNLOCKED", time.time(), flush=True)
 
-np.save, os.replace, store.build_lock = save_then_pause, pause_then_replace, logged_lock
+np.save, os.replace, generations.build_lock = save_then_pause, pause_then_replace, logged_lock
 report = index.build_index(corpus, index_dir, Embedder())
 print("DONE", report.documents, flush=True)
 """
@@ -99,7 +99,7 @@ def test_build_killed_part_way_leaves_the_previous_index(article_settings: Setti
                                                          point: str) -> None:
     before = Pipeline.load(article_settings, embedder=FakeEmbedder())
     expected = before.ask(QUESTION).answer
-    live = store.current_generation(article_settings.index_dir)
+    live = generations.current_generation(article_settings.index_dir)
     notes = article_settings.corpus_dir / "notes.md"
     notes.write_text(NOTES, encoding="utf-8")  # so the killed build has something to embed
 
@@ -107,19 +107,19 @@ def test_build_killed_part_way_leaves_the_previous_index(article_settings: Setti
     _wait_for(build, "PAUSED")
     _kill(build)
 
-    assert store.current_generation(article_settings.index_dir) == live
+    assert generations.current_generation(article_settings.index_dir) == live
     notes.unlink()  # the corpus the live index was built from: it must serve as it is
     embedder = FakeEmbedder()
     after = Pipeline.load(article_settings, embedder=embedder)
     assert embedder.calls == 0, "loaded, not rebuilt"
-    assert store.current_generation(article_settings.index_dir) == live
+    assert generations.current_generation(article_settings.index_dir) == live
     assert after.ask(QUESTION).answer == expected
     # The next build is not blocked by the dead one and sweeps away what it left.
     notes.write_text(NOTES, encoding="utf-8")
     assert build_index(article_settings.corpus_dir, article_settings.index_dir,
                        FakeEmbedder()).documents == 2
     leftovers = [p.name for p in article_settings.index_dir.iterdir()
-                 if p.name not in (".lock", store.CURRENT)]
+                 if p.name not in (".lock", generations.CURRENT)]
     assert len(leftovers) == 1 and leftovers[0].startswith("g-"), leftovers
 
 
@@ -130,11 +130,11 @@ def test_a_waiting_build_gives_up_with_a_message(article_settings: Settings) -> 
     try:
         _wait_for(build, "PAUSED")
         with pytest.raises(IndexError_, match="Another build .* is running"):
-            with store.build_lock(article_settings.index_dir, timeout_s=0.5):
+            with generations.build_lock(article_settings.index_dir, timeout_s=0.5):
                 pass
     finally:
         _kill(build)
-    with store.build_lock(article_settings.index_dir, timeout_s=5):  # freed by the kill
+    with generations.build_lock(article_settings.index_dir, timeout_s=5):  # freed by the kill
         pass
 
 
@@ -181,7 +181,7 @@ def _env(settings: Settings) -> dict[str, str]:
 
 
 def _damage(settings: Settings, damage: str) -> None:
-    generation = store.current_generation(settings.index_dir)
+    generation = generations.current_generation(settings.index_dir)
     if damage == "truncated-faiss":
         path = generation / "paragraphs.faiss"
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -195,7 +195,7 @@ def _damage(settings: Settings, damage: str) -> None:
         vectors = np.load(generation / "paragraph_vectors.npy")
         np.save(generation / "paragraph_vectors.npy", vectors[:, :128])
     else:
-        (settings.index_dir / store.CURRENT).write_text("g-that-was-deleted\n")
+        (settings.index_dir / generations.CURRENT).write_text("g-that-was-deleted\n")
 
 
 DAMAGES = ["truncated-faiss", "missing-manifest", "edited-manifest", "wrong-dimension",
@@ -236,7 +236,7 @@ def test_missing_then_stale_index_is_built_by_qa_ask(real_pipeline: Any, tmp_pat
                            capture_output=True, text=True, env=_env(settings), timeout=300)
     assert first.returncode == 0, first.stderr
     assert "10 trillion" in json.loads(first.stdout)["answer"]
-    built = store.current_generation(settings.index_dir)
+    built = generations.current_generation(settings.index_dir)
     assert built is not None
 
     (settings.corpus_dir / "notes.md").write_text(NOTES, encoding="utf-8")
@@ -246,7 +246,7 @@ def test_missing_then_stale_index_is_built_by_qa_ask(real_pipeline: Any, tmp_pat
     assert second.returncode == 0, second.stderr
     assert "changed since the index was built" in second.stderr and "Traceback" not in second.stderr
     assert "3,000" in json.loads(second.stdout)["answer"]
-    assert store.current_generation(settings.index_dir) != built
+    assert generations.current_generation(settings.index_dir) != built
 
 
 @pytest.mark.slow
@@ -254,7 +254,7 @@ def test_real_qa_build_killed_mid_way(real_pipeline: Any, tmp_path: Path) -> Non
     from filelock import FileLock, Timeout
 
     settings = _copy_of(real_pipeline, tmp_path)
-    live = store.current_generation(settings.index_dir)
+    live = generations.current_generation(settings.index_dir)
     notes = settings.corpus_dir / "notes.md"
     notes.write_text(NOTES, encoding="utf-8")
     build = subprocess.Popen([sys.executable, "-m", "qa", "build"], env=_env(settings),
@@ -272,7 +272,7 @@ def test_real_qa_build_killed_mid_way(real_pipeline: Any, tmp_path: Path) -> Non
     assert build.poll() is None, "the build ended before it could be killed"
     _kill(build)
 
-    assert store.current_generation(settings.index_dir) == live
+    assert generations.current_generation(settings.index_dir) == live
     notes.unlink()
     index = load_index(settings.corpus_dir, settings.index_dir, real_pipeline.embedder)
     answer = Pipeline(settings, real_pipeline.embedder, index, real_pipeline.reader).ask(QUESTION)

@@ -1,0 +1,587 @@
+"""The index in Milvus, so that several processes (or machines) serve one library.
+
+    store = MilvusStore("milvus:///abs/path/to.db")   # Milvus Lite, embedded in this process
+    store = MilvusStore("milvus://127.0.0.1:19530")   # a Milvus server (Lite, Standalone, …)
+
+Five collections, named `<prefix>_…` (prefix `qa`, or `?prefix=NAME` on the spec):
+    meta        one row: format, embedder, build time and a revision that changes on publish
+    documents   one row per live document: its version and manifest entry (the publish step)
+    paragraphs  text (JSON with sentence offsets), the paragraph vector, and a BM25 field that
+                Milvus fills from the paragraph's stems (the same stems bm25s indexes)
+    sentences   one vector per sentence
+    words       one vector per vocabulary word (shared by all documents)
+Rows carry a version, `<doc>@<content hash>`. A build writes a document's new rows, then
+publishes it by upserting its `documents` row, then deletes the old version's rows: a build
+killed part-way leaves unpublished rows that loads and searches ignore, and the previous
+version keeps serving. The store is the library: `build` adds or replaces the corpus folder's
+documents and keeps the others (added by other processes); `remove_document` removes one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from qa.corpus import SUPPORTED_SUFFIXES, doc_id_for, load_corpus
+from qa.embedding import Embedder
+from qa.errors import DocumentError, IndexCorruptError, IndexError_
+from qa.index import (
+    PARSER_VERSION,
+    BuildReport,
+    LoadedIndex,
+    StaleIndex,
+    document_from_json,
+    document_json,
+    embed_cached,
+    text_key,
+)
+from qa.lexical import passage_text
+from qa.local_search import CANDIDATES, SENTENCE_FACTOR, first_rows
+from qa.text import bm25_tokens, content_vocabulary
+from qa.types import Document, Paragraph
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MAX_VARCHAR = 65_535      # Milvus's longest VARCHAR, in bytes
+KEY_CHARS = 512
+READ_BATCH = 1_000        # ids per get
+QUERY_WINDOW = 16_384     # the most rows one Milvus query returns
+WRITE_BATCH = 500         # rows per insert
+FILTER_VALUES = 200       # versions per `in [...]` filter
+KINDS = ("meta", "documents", "paragraphs", "sentences", "words")
+SLACK = 10                # extra hits asked for, in case some belong to unpublished rows
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """`milvus:///abs/x.db` → ("/abs/x.db", prefix); `milvus://host:port` → ("http://…", …)."""
+    parts = urlsplit(spec)
+    if parts.scheme != "milvus":
+        raise IndexError_(f"{spec!r} is not a Milvus store (milvus:///path.db or milvus://host:port).")
+    prefix = (parse_qs(parts.query).get("prefix") or ["qa"])[0]
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", prefix):
+        raise IndexError_(f"Collection prefix {prefix!r}: letters, digits and _ only.")
+    if parts.netloc:
+        return f"http://{parts.netloc}", prefix
+    if not parts.path.startswith("/") or not parts.path.endswith(".db"):
+        raise IndexError_(f"{spec!r}: an embedded store is an absolute path ending in .db, "
+                          "as in milvus:///home/me/qa.db")
+    return parts.path, prefix
+
+
+def lexical_text(text: str) -> str:
+    """The stems bm25s would index, spelt so that Milvus's standard tokenizer (\\w+) keeps
+    each one whole: a stem like "3.5" or "%" becomes "3_2e_5" or "_25_"."""
+    return " ".join(re.sub(r"\W", lambda m: f"_{ord(m.group()):x}_", token)
+                    for token in bm25_tokens(text))
+
+
+def source_hash(path: Path) -> str:
+    """What a corpus file was indexed from: its name, bytes and the parser version."""
+    return source_hash_of(path.name, path.read_bytes())
+
+
+def source_hash_of(name: str, data: bytes) -> str:
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}\0{name}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class MilvusStore:
+    """The `qa.store.Store` interface over a Milvus database (embedded Lite or a server)."""
+
+    shared = True
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.uri, self.prefix = parse_spec(spec)
+        self._write_lock = threading.Lock()
+
+    # -- connection and schema ---------------------------------------------------------
+    @cached_property
+    def client(self) -> Any:
+        try:
+            from pymilvus import MilvusClient
+        except ImportError as error:
+            raise IndexError_("The Milvus store needs pymilvus and milvus-lite: "
+                              "pip install -e '.[scale]'") from error
+        if self.uri.endswith(".db"):
+            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            client = MilvusClient(uri=self.uri, timeout=30)
+            for kind in KINDS:  # a reopened database starts with its collections released
+                if client.has_collection(self.name(kind)):
+                    client.load_collection(self.name(kind))
+        except Exception as error:  # pymilvus raises several kinds for the same reason
+            raise IndexError_(f"Cannot open the Milvus store {self.spec}: "
+                              f"{str(error)[:300]}") from error
+        return client
+
+    def close(self) -> None:
+        """Disconnect (and stop the embedded server of a .db store)."""
+        client = self.__dict__.pop("client", None)
+        if client is not None:
+            client.close()
+            if self.uri.endswith(".db"):
+                from milvus_lite.server_manager import server_manager_instance
+
+                server_manager_instance.release_server(self.uri)
+
+    def name(self, kind: str) -> str:
+        return f"{self.prefix}_{kind}"
+
+    def _ensure_collections(self, dim: int) -> None:
+        from pymilvus import DataType, Function, FunctionType
+
+        client = self.client
+        for kind in KINDS:
+            name = self.name(kind)
+            if client.has_collection(name):
+                continue
+            schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+            key_length = MAX_VARCHAR if kind == "words" else KEY_CHARS
+            schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=key_length)
+            params = client.prepare_index_params()
+            if kind in ("meta", "documents"):
+                schema.add_field("value", DataType.VARCHAR, max_length=MAX_VARCHAR)
+                # Milvus wants a vector in every collection; these rows are read by key.
+                schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)
+                params.add_index(field_name="unused", index_type="FLAT", metric_type="IP")
+            else:
+                if kind != "words":
+                    schema.add_field("doc", DataType.VARCHAR, max_length=KEY_CHARS)
+                    schema.add_field("version", DataType.VARCHAR, max_length=KEY_CHARS)
+                schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+                # Exact inner product, as the default store's flat FAISS index.
+                params.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
+            if kind == "paragraphs":
+                schema.add_field("data", DataType.VARCHAR, max_length=MAX_VARCHAR)
+                schema.add_field("lexical", DataType.VARCHAR, max_length=MAX_VARCHAR,
+                                 enable_analyzer=True, analyzer_params={"tokenizer": "standard"})
+                schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+                schema.add_function(Function(name="bm25", function_type=FunctionType.BM25,
+                                             input_field_names=["lexical"],
+                                             output_field_names=["sparse"]))
+                params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX",
+                                 metric_type="BM25", params={"bm25_k1": 1.5, "bm25_b": 0.75})
+            client.create_collection(name, schema=schema, index_params=params)
+        for kind in KINDS:
+            client.load_collection(self.name(kind))
+
+    def _drop_all(self) -> None:
+        for kind in KINDS:
+            if self.client.has_collection(self.name(kind)):
+                self.client.drop_collection(self.name(kind))
+
+    # -- small reads -------------------------------------------------------------------
+    def _meta(self) -> dict[str, Any] | None:
+        if not self.client.has_collection(self.name("meta")):
+            return None
+        rows = self.client.get(self.name("meta"), ids=["index"], output_fields=["value"])
+        return json.loads(rows[0]["value"]) if rows else None
+
+    def _live(self) -> dict[str, dict[str, Any]]:
+        """The published documents' manifest entries, by document id."""
+        if not self.client.has_collection(self.name("documents")):
+            return {}
+        name = self.name("documents")
+        count = self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"]
+        entries = [json.loads(row["value"]) for row in
+                   self._scan(name, 'key != ""', ["value"], count)]
+        return {entry["doc"]: entry for entry in entries}
+
+    def _scan(self, collection: str, expr: str, fields: list[str],
+              expected: int) -> Iterator[dict[str, Any]]:
+        """The rows `expr` selects: one query, or an iterator past Milvus's query window."""
+        if expected < QUERY_WINDOW:
+            yield from self.client.query(collection, filter=expr, output_fields=fields,
+                                         limit=QUERY_WINDOW)
+            return
+        iterator = self.client.query_iterator(collection, batch_size=READ_BATCH, filter=expr,
+                                              output_fields=fields)
+        try:
+            while batch := iterator.next():
+                yield from batch
+        finally:
+            iterator.close()
+
+    def exists(self) -> bool:
+        return self._meta() is not None
+
+    def revision(self) -> str | None:
+        meta = self._meta()
+        return meta.get("revision") if meta else None
+
+    def manifest(self) -> dict[str, Any] | None:
+        """Build facts and the published documents (ordered by file name), as the files
+        store's manifest.json gives them."""
+        meta = self._meta()
+        if meta is None:
+            return None
+        documents = sorted(self._live().values(), key=lambda e: (e.get("path", ""), e["doc"]))
+        return {**meta, "store": self.spec, "documents": documents,
+                "counts": {"paragraphs": sum(e["paragraphs"] for e in documents),
+                           "sentences": sum(e.get("sentences", 0) for e in documents)}}
+
+    def pending(self, corpus_dir: Path) -> list[str]:
+        """Corpus files the store lacks, or holds an older copy of."""
+        live = self._live()
+        meta = self._meta() or {}
+        known = {e.get("source") for e in live.values()} | set(meta.get("unreadable", []))
+        return [path.name for path in corpus_files(corpus_dir) if source_hash(path) not in known]
+
+    def is_current(self, corpus_dir: Path, embedder: Embedder) -> bool:
+        meta = self._meta()
+        return (meta is not None and meta.get("format_version") == FORMAT_VERSION
+                and meta.get("embedder") == {"id": embedder.id, "dim": embedder.dim}
+                and not self.pending(corpus_dir))
+
+    # -- building ------------------------------------------------------------------------
+    def build(self, corpus_dir: Path, embedder: Embedder,
+              progress: bool = False) -> BuildReport:
+        """Add or replace the folder's documents whose content the store lacks."""
+        started = time.perf_counter()
+        documents, warnings = load_corpus(corpus_dir)
+        sources = {doc_id_for(p): source_hash(p) for p in corpus_files(corpus_dir)}
+        parsed = {d.doc for d in documents}
+        unreadable = sorted(h for d, h in sources.items() if d not in parsed)
+        with self._write_lock:
+            meta = self._meta()
+            wanted = {"id": embedder.id, "dim": embedder.dim}
+            if meta is not None and (meta.get("format_version") != FORMAT_VERSION
+                                     or meta.get("embedder") != wanted):
+                log.warning("The Milvus store was built by another embedder or format: "
+                            "rebuilding it.")
+                self._drop_all()
+                meta = None
+            self._ensure_collections(embedder.dim)
+            live = self._live()
+            built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            written: list[tuple[Document, dict[str, Any]]] = []
+            embedded = paragraphs_embedded = 0
+            for document in documents:
+                entry = document_entry(document, sources.get(document.doc, ""), built_at)
+                before = live.get(document.doc)
+                if before and before["content"] == entry["content"]:
+                    if before.get("source") != entry["source"]:  # same text, file renamed
+                        written.append((document, {**before, "source": entry["source"],
+                                                   "path": entry["path"]}))
+                    continue
+                counts = self._write_rows(document, entry, before, embedder, progress)
+                embedded += counts[0]
+                paragraphs_embedded += counts[1]
+                written.append((document, entry))
+            self._publish(written, live, meta, {"format_version": FORMAT_VERSION,
+                                                "embedder": wanted, "built_at": built_at,
+                                                "unreadable": unreadable})
+        live = self._live()
+        paragraphs = sum(e["paragraphs"] for e in live.values())
+        sentences = sum(e.get("sentences", 0) for e in live.values())
+        return BuildReport(len(live), paragraphs, sentences, embedded,
+                           paragraphs + sentences - embedded, time.perf_counter() - started,
+                           warnings, paragraphs_embedded=paragraphs_embedded)
+
+    def remove_document(self, doc: str) -> BuildReport:
+        """Unpublish one document, then delete its rows."""
+        started = time.perf_counter()
+        with self._write_lock:
+            live = self._live()
+            entry = live.get(doc)
+            if entry is None:
+                raise DocumentError(f"No document {doc!r} in {self.spec}.")
+            self.client.delete(self.name("documents"), ids=[doc])
+            meta = self._meta() or {}
+            self._set_meta({**meta, "revision": uuid.uuid4().hex,
+                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            self._delete_version(entry["version"])
+        live = self._live()
+        paragraphs = sum(e["paragraphs"] for e in live.values())
+        sentences = sum(e.get("sentences", 0) for e in live.values())
+        return BuildReport(len(live), paragraphs, sentences, 0, paragraphs + sentences,
+                           time.perf_counter() - started)
+
+    def _write_rows(self, document: Document, entry: dict[str, Any],
+                    before: dict[str, Any] | None, embedder: Embedder,
+                    progress: bool) -> tuple[int, int]:
+        """Insert one document version's rows (not yet published); return (embedded texts,
+        embedded paragraphs)."""
+        version = entry["version"]
+        self._delete_version(version)  # rows of a build killed before it published them
+        cache = self._vectors_of(before) if before else {}
+        paragraphs = list(document.paragraphs)
+        texts = [passage_text(p) for p in paragraphs]
+        p_vectors, p_reused = embed_cached(texts, embedder, cache, progress, "paragraphs")
+        sentences = [(p, j, s.text) for p in paragraphs for j, s in enumerate(p.sentences)]
+        s_vectors, s_reused = embed_cached([t for _, _, t in sentences], embedder, cache,
+                                           progress, "sentences")
+        words = sorted(content_vocabulary(p.text for p in paragraphs))
+        known = self._words_present(words)
+        fresh = [w for w in words if w not in known]
+        w_vectors = (embedder.encode_passages(fresh) if fresh
+                     else np.zeros((0, embedder.dim), np.float32))
+        rows = []
+        for paragraph, text, vector in zip(paragraphs, texts, p_vectors, strict=True):
+            data = json.dumps(paragraph_json(paragraph), ensure_ascii=False)
+            lexical = lexical_text(text)
+            if max(len(data.encode()), len(lexical.encode())) > MAX_VARCHAR:
+                raise DocumentError(f"{document.path}: paragraph {paragraph.number} is longer "
+                                    "than Milvus stores in one field (64 KB).")
+            rows.append({"key": f"{version}#{paragraph.number}", "doc": document.doc,
+                         "version": version, "data": data, "lexical": lexical,
+                         "dense": vector.tolist()})
+        self._insert("paragraphs", rows)
+        self._insert("sentences", [
+            {"key": f"{version}#{p.number}#{j}", "doc": document.doc, "version": version,
+             "dense": vector.tolist()}
+            for (p, j, _), vector in zip(sentences, s_vectors, strict=True)])
+        if fresh:
+            self._insert("words", [{"key": w, "dense": v.tolist()}
+                                   for w, v in zip(fresh, w_vectors, strict=True)], upsert=True)
+        embedded = (len(texts) - p_reused) + (len(sentences) - s_reused) + len(fresh)
+        return embedded, len(texts) - p_reused
+
+    def _publish(self, written: list[tuple[Document, dict[str, Any]]],
+                 live: dict[str, dict[str, Any]], meta: dict[str, Any] | None,
+                 fresh_meta: dict[str, Any]) -> None:
+        """Make the written versions live (one upsert per document), then drop old rows."""
+        for kind in ("paragraphs", "sentences", "words"):
+            self.client.flush(self.name(kind))
+        if written:
+            self.client.upsert(self.name("documents"), [
+                {"key": document.doc, "value": json.dumps(entry, ensure_ascii=False),
+                 "unused": [0.0, 0.0]} for document, entry in written])
+        if written or meta is None:
+            self._set_meta({**fresh_meta, "revision": uuid.uuid4().hex})
+        elif meta.get("unreadable") != fresh_meta["unreadable"]:
+            self._set_meta({**meta, "unreadable": fresh_meta["unreadable"]})
+        for document, entry in written:
+            old = live.get(document.doc)
+            if old and old["version"] != entry["version"]:
+                self._delete_version(old["version"])
+
+    def _set_meta(self, meta: dict[str, Any]) -> None:
+        self.client.upsert(self.name("meta"), [{"key": "index", "value": json.dumps(meta),
+                                                "unused": [0.0, 0.0]}])
+        self.client.flush(self.name("meta"))
+
+    def _insert(self, kind: str, rows: list[dict[str, Any]], upsert: bool = False) -> None:
+        write = self.client.upsert if upsert else self.client.insert
+        for start in range(0, len(rows), WRITE_BATCH):
+            write(self.name(kind), rows[start:start + WRITE_BATCH])
+
+    def _delete_version(self, version: str) -> None:
+        for kind in ("paragraphs", "sentences"):
+            self.client.delete(self.name(kind), filter=f"version == {json.dumps(version)}")
+
+    def _vectors_of(self, entry: dict[str, Any]) -> dict[str, np.ndarray]:
+        """An old version's paragraph and sentence vectors by text hash, for reuse."""
+        cache: dict[str, np.ndarray] = {}
+        expr = f"version == {json.dumps(entry['version'])}"
+        paragraphs = {}
+        for row in self._scan(self.name("paragraphs"), expr, ["key", "data", "dense"],
+                              entry["paragraphs"]):
+            paragraph = paragraph_from_json("", json.loads(row["data"]))
+            paragraphs[row["key"]] = paragraph
+            cache[text_key(passage_text(paragraph))] = np.asarray(row["dense"], np.float32)
+        for row in self._scan(self.name("sentences"), expr, ["key", "dense"],
+                              entry.get("sentences", QUERY_WINDOW)):
+            paragraph_key, _, j = row["key"].rpartition("#")
+            paragraph = paragraphs.get(paragraph_key)
+            if paragraph is not None and int(j) < len(paragraph.sentences):
+                cache[text_key(paragraph.sentences[int(j)].text)] = np.asarray(
+                    row["dense"], np.float32)
+        return cache
+
+    def _words_present(self, words: list[str]) -> set[str]:
+        present: set[str] = set()
+        for start in range(0, len(words), READ_BATCH):
+            rows = self.client.get(self.name("words"), ids=words[start:start + READ_BATCH],
+                                   output_fields=["key"])
+            present.update(row["key"] for row in rows)
+        return present
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self, corpus_dir: Path, embedder: Embedder,
+             check_corpus: bool = True) -> LoadedIndex:
+        """The published documents with their vectors, in memory, searched through Milvus."""
+        try:
+            meta = self._meta()
+        except IndexError_:
+            raise
+        except Exception as error:
+            raise IndexCorruptError(Path(self.spec), f"{type(error).__name__}: "
+                                    f"{str(error)[:200]}") from error
+        if meta is None:
+            raise StaleIndex(f"No index in {self.spec} yet.")
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise StaleIndex(f"The Milvus store's format {meta.get('format_version')} is not "
+                             f"{FORMAT_VERSION}.")
+        if meta.get("embedder") != {"id": embedder.id, "dim": embedder.dim}:
+            raise StaleIndex(f"The Milvus store was built with embedder {meta.get('embedder')}.")
+        if check_corpus and corpus_dir.is_dir():
+            missing = self.pending(corpus_dir)
+            if missing:
+                raise StaleIndex(f"{self.spec} lacks the current copy of "
+                                 f"{', '.join(missing[:5])} from {corpus_dir}.")
+        try:
+            return self._load_rows(meta, embedder.dim)
+        except (IndexCorruptError, StaleIndex):
+            raise
+        except Exception as error:
+            raise IndexCorruptError(Path(self.spec), f"{type(error).__name__}: "
+                                    f"{str(error)[:200]}") from error
+
+    def _load_rows(self, meta: dict[str, Any], dim: int) -> LoadedIndex:
+        entries = sorted(self._live().values(), key=lambda e: (e.get("path", ""), e["doc"]))
+        by_version: dict[str, dict[int, tuple[Paragraph, np.ndarray]]] = {
+            e["version"]: {} for e in entries}
+        for row in self._rows("paragraphs", entries, ["key", "version", "data", "dense"]):
+            number = int(row["key"].rpartition("#")[2])
+            entry_doc = row["version"].rpartition("@")[0]
+            paragraph = paragraph_from_json(entry_doc, json.loads(row["data"]))
+            by_version[row["version"]][number] = (paragraph, np.asarray(row["dense"], np.float32))
+        sentence_vectors = {row["key"]: row["dense"] for row in
+                            self._rows("sentences", entries, ["key", "dense"])}
+        documents, paragraphs, p_vectors, s_vectors, keys = [], [], [], [], {}
+        sentence_keys: dict[str, int] = {}
+        for entry in entries:
+            found = by_version[entry["version"]]
+            if len(found) != entry["paragraphs"]:
+                raise IndexCorruptError(Path(self.spec), f"document {entry['doc']} has "
+                                        f"{len(found)} of its {entry['paragraphs']} paragraphs")
+            own = [found[n][0] for n in sorted(found)]
+            documents.append(Document(entry["doc"], entry["title"], entry["path"], tuple(own)))
+            for number in sorted(found):
+                paragraph, vector = found[number]
+                row = len(paragraphs)
+                keys[f"{entry['version']}#{number}"] = row
+                paragraphs.append(paragraph)
+                p_vectors.append(vector)
+                for j in range(len(paragraph.sentences)):
+                    key = f"{entry['version']}#{number}#{j}"
+                    if key not in sentence_vectors:
+                        raise IndexCorruptError(Path(self.spec), f"sentence {key} is missing")
+                    sentence_keys[key] = row
+                    s_vectors.append(sentence_vectors[key])
+        words = sorted(content_vocabulary(p.text for p in paragraphs))
+        word_vectors = self._word_vectors(words, dim)
+        rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
+        manifest = {**meta, "store": self.spec, "documents": entries,
+                    "counts": {"paragraphs": len(paragraphs), "sentences": len(rows),
+                               "words": len(words)}}
+        return LoadedIndex(manifest, documents, paragraphs, None, _matrix(p_vectors, dim),
+                           _matrix(s_vectors, dim), rows, words, word_vectors,
+                           rankings=MilvusRankings(self, keys, sentence_keys))
+
+    def _rows(self, kind: str, entries: list[dict[str, Any]],
+              fields: list[str]) -> Iterator[dict[str, Any]]:
+        """The rows of these documents' versions, a few documents per query."""
+        size = "paragraphs" if kind == "paragraphs" else "sentences"
+        chunk: list[str] = []
+        expected = 0
+        for entry in [*entries, None]:
+            rows = entry.get(size, QUERY_WINDOW) if entry else 0
+            if chunk and (entry is None or expected + rows >= QUERY_WINDOW
+                          or len(chunk) == FILTER_VALUES):
+                versions = json.dumps(chunk, ensure_ascii=False)
+                yield from self._scan(self.name(kind), f"version in {versions}", fields,
+                                      expected)
+                chunk, expected = [], 0
+            if entry is not None:
+                chunk.append(entry["version"])
+                expected += rows
+
+    def _word_vectors(self, words: list[str], dim: int) -> np.ndarray:
+        vectors = np.zeros((len(words), dim), np.float32)
+        position = {w: i for i, w in enumerate(words)}
+        seen = 0
+        for start in range(0, len(words), READ_BATCH):
+            for row in self.client.get(self.name("words"), ids=words[start:start + READ_BATCH],
+                                       output_fields=["key", "dense"]):
+                vectors[position[row["key"]]] = row["dense"]
+                seen += 1
+        if seen != len(words):
+            raise IndexCorruptError(Path(self.spec), f"{len(words) - seen} word vectors are "
+                                    "missing")
+        return vectors
+
+
+class MilvusRankings:
+    """The three searches, as Milvus requests; hits map back to loaded paragraph rows, and
+    rows this process has not loaded (unpublished, or newer than its load) are skipped."""
+
+    def __init__(self, store: MilvusStore, paragraph_rows: dict[str, int],
+                 sentence_rows: dict[str, int]) -> None:
+        self.store = store
+        self.paragraph_rows = paragraph_rows
+        self.sentence_rows = sentence_rows
+
+    def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
+        keys = self._search("paragraphs", vector.tolist(), "dense", "IP", CANDIDATES, doc)
+        return first_rows((self.paragraph_rows[k] for k in keys if k in self.paragraph_rows),
+                          CANDIDATES)
+
+    def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
+        keys = self._search("sentences", vector.tolist(), "dense", "IP",
+                            CANDIDATES * SENTENCE_FACTOR, doc)
+        return first_rows((self.sentence_rows[k] for k in keys if k in self.sentence_rows),
+                          CANDIDATES)
+
+    def lexical(self, text: str, doc: str | None = None) -> list[int]:
+        query = lexical_text(text)
+        if not query:
+            return []
+        keys = self._search("paragraphs", query, "sparse", "BM25", CANDIDATES, doc)
+        return first_rows((self.paragraph_rows[k] for k in keys if k in self.paragraph_rows),
+                          CANDIDATES)
+
+    def _search(self, kind: str, data: Any, field: str, metric: str, limit: int,
+                doc: str | None) -> list[str]:
+        found = self.store.client.search(
+            self.store.name(kind), data=[data], anns_field=field, limit=limit + SLACK,
+            filter=f"doc == {json.dumps(doc)}" if doc else "", output_fields=["key"],
+            search_params={"metric_type": metric})
+        return [hit["entity"]["key"] if "entity" in hit else hit["key"] for hit in found[0]]
+
+
+def document_entry(document: Document, source: str, built_at: str) -> dict[str, Any]:
+    """A document's `documents` row: the manifest entry plus its version and source hash."""
+    content = text_key(json.dumps(document_json(document), ensure_ascii=False))
+    return {"doc": document.doc, "title": document.title, "path": document.path,
+            "paragraphs": len(document.paragraphs),
+            "sentences": sum(len(p.sentences) for p in document.paragraphs),
+            "pages": max((p.page or 0 for p in document.paragraphs), default=0) or None,
+            "content": content, "version": f"{document.doc}@{content[:16]}",
+            "source": source, "indexed_at": built_at}
+
+
+def paragraph_json(paragraph: Paragraph) -> dict[str, Any]:
+    return document_json(Document(paragraph.doc, "", "", (paragraph,)))["paragraphs"][0]
+
+
+def paragraph_from_json(doc: str, data: dict[str, Any]) -> Paragraph:
+    return document_from_json({"doc": doc, "title": "", "path": "",
+                               "paragraphs": [data]}).paragraphs[0]
+
+
+def _matrix(vectors: list[Any], dim: int) -> np.ndarray:
+    return np.asarray(vectors, np.float32).reshape(len(vectors), dim)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in SUPPORTED_SUFFIXES)

@@ -1,0 +1,96 @@
+"""Embed an index build on a Ray cluster: Ray Data's `map_batches` over a pool of actors, each
+holding the same bundled all-MiniLM-L6-v2 (`qa.embedding.MiniLMEmbedder`), so the vectors are
+the plain build's (a test holds them to 1e-5).
+
+    qa build --ray auto          # the cluster RAY_ADDRESS or `ray start` names, else a local one
+    qa build --ray HOST:6379     # a given cluster; its workers need this package installed
+
+Only `encode_passages` goes to Ray; the store writes the vectors as usual. On one 2-core
+machine this is slower than the plain build (actors start and load the model); it pays when a
+cluster has many nodes. Needs the `scale` extra (`pip install -e '.[scale]'`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import numpy as np
+
+from qa.embedding import MiniLMEmbedder
+from qa.errors import IndexError_
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # texts per Ray batch
+
+
+class EmbedBatch:
+    """A Ray actor's work: one model, loaded once, encoding batch after batch."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.embedder = MiniLMEmbedder(threads=threads)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        vectors = self.embedder.encode_passages([str(text) for text in batch["text"]])
+        return {"position": batch["position"], "vector": vectors}
+
+
+class RayEmbedder:
+    """An `Embedder` whose passages are encoded by Ray actors; queries stay local."""
+
+    id = MiniLMEmbedder.id
+    dim = MiniLMEmbedder.dim
+
+    def __init__(self, address: str = "auto", actors: int = 2, batch_size: int = BATCH) -> None:
+        self.address = address
+        self.actors = max(1, actors)
+        self.batch_size = batch_size
+        self._local: MiniLMEmbedder | None = None
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self._local is None:
+            self._local = MiniLMEmbedder()
+        return self._local.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        ray = connect(self.address)
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = progress
+        items = [{"position": i, "text": text} for i, text in enumerate(texts)]
+        embedded = ray.data.from_items(items).map_batches(
+            EmbedBatch, batch_size=self.batch_size, num_cpus=1,
+            compute=ray.data.ActorPoolStrategy(size=self.actors))
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        seen = 0
+        for row in embedded.iter_rows():
+            vectors[int(row["position"])] = row["vector"]
+            seen += 1
+        if seen != len(texts):
+            raise IndexError_(f"Ray returned {seen} of {len(texts)} vectors.")
+        return vectors
+
+
+def connect(address: str) -> Any:
+    """The `ray` module, connected: to a running cluster, or (for "auto" when none runs) to a
+    local one started for this process."""
+    try:
+        import ray
+    except ImportError as error:
+        raise IndexError_("Building with Ray needs the scale extra: "
+                          "pip install -e '.[scale]'") from error
+    if ray.is_initialized():
+        return ray
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
+    try:
+        ray.init(address=address, **quiet)
+    except ConnectionError as error:
+        if address != "auto":
+            raise IndexError_(f"Cannot reach the Ray cluster at {address}: {error}") from error
+        log.info("No Ray cluster is running; starting a local one for this build.")
+        ray.init(**quiet)
+    return ray

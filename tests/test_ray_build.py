@@ -1,0 +1,44 @@
+"""`qa build --ray auto` embeds on a Ray cluster (a local one it starts and stops itself) and
+writes the same vectors as the plain build. Real model; needs the `scale` extra."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.embedding import MiniLMEmbedder
+from qa.index import build_index, load_index
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+DOCUMENT = "\n\n".join(
+    f"Paragraph {i}: the fab in plant {i} makes {i * 10} thousand wafers a month, and its "
+    f"engineers trained for {i} years in Kumamoto before the line opened." for i in range(12))
+
+
+def test_a_ray_build_writes_the_plain_builds_vectors(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fabs.md").write_text(DOCUMENT, encoding="utf-8")
+    embedder = MiniLMEmbedder()
+    build_index(corpus, tmp_path / "plain", embedder)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "qa", "build", "--ray", "auto", "--ray-actors",
+                           "1", "--corpus", str(corpus), "--index", str(tmp_path / "ray")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert seconds < 60, f"the Ray build took {seconds:.0f} s"
+    plain = load_index(corpus, tmp_path / "plain", embedder)
+    ray = load_index(corpus, tmp_path / "ray", embedder)
+    for name in ("paragraph_vectors", "sentence_vectors", "word_vectors"):
+        difference = np.abs(np.asarray(getattr(ray, name)) - np.asarray(getattr(plain, name)))
+        assert difference.max() <= 1e-5, name
+    no_ray = subprocess.run(["pgrep", "-f", "raylet"], capture_output=True, text=True)
+    assert no_ray.stdout.strip() == "", "the build left Ray running"

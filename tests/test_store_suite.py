@@ -1,0 +1,241 @@
+"""One suite, three stores: the index folder (FAISS + bm25s), Milvus Lite embedded
+(`milvus:///….db`) and a Milvus Lite gRPC server on 127.0.0.1 that this module starts, reached
+over the network (`milvus://127.0.0.1:PORT`). Fake embedder: this tests the stores, not models.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from qa import library
+from qa.config import Settings
+from qa.index import StaleIndex
+from qa.live import LivePipeline
+from qa.pipeline import Pipeline
+from qa.store import close_store, open_store
+from tests.conftest import ROOT, FakeEmbedder, stop_process
+
+NOTES = """# Garden notes
+
+The tomato seedlings were planted on 12 March in the east bed.
+
+## Watering
+
+The drip line runs for twenty minutes every morning at six.
+"""
+QUESTIONS = [json.loads(line)["question"] for line in
+             (ROOT / "tests" / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`milvus-lite server` in its own process, listening on 127.0.0.1: "host:port"."""
+    folder = tmp_path_factory.mktemp("milvus-server")
+    port = free_port()
+    log = folder / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(folder / "data"),
+             "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while "listening" not in log.read_text():
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "the Milvus Lite server did not start in 60 s"
+        time.sleep(0.2)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        stop_process(process, timeout=15)
+
+
+@pytest.fixture(params=["files", "milvus-lite", "milvus-server"])
+def settings(request: pytest.FixtureRequest, article_settings: Settings,
+             tmp_path: Path) -> Iterator[Settings]:
+    """The article's corpus folder, with its index in the store named by the parameter."""
+    if request.param == "files":
+        yield article_settings
+        return
+    if request.param == "milvus-lite":
+        spec = f"milvus://{tmp_path / 'store.db'}"
+    else:  # one server for the module; each test its own collections
+        spec = f"milvus://{request.getfixturevalue('milvus_server')}?prefix=t{uuid.uuid4().hex}"
+    try:
+        yield replace(article_settings, store=spec)
+    finally:
+        close_store(spec)
+
+
+def ask(settings: Settings, embedder: FakeEmbedder, question: str) -> tuple[str, list[str]]:
+    answer = Pipeline.load(settings, embedder=embedder).ask(question)
+    return answer.answer, [c.anchor for c in answer.citations]
+
+
+def test_a_build_serves_the_same_answers_as_the_index_folder(
+        settings: Settings, fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
+    store = open_store(settings)
+    report = store.build(settings.corpus_dir, fake_embedder)
+    assert (report.documents, report.paragraphs) == (1, 30)
+    index = store.load(settings.corpus_dir, fake_embedder)
+    reference_settings = replace(settings, store="", index_dir=tmp_path / "reference")
+    reference = Pipeline.load(reference_settings, embedder=fake_embedder)
+    assert [p.anchor for p in index.paragraphs] == [p.anchor for p in
+                                                     reference.index.paragraphs]
+    assert index.words == reference.index.words
+    pipeline = Pipeline(settings, fake_embedder, index)
+    for question in QUESTIONS:
+        mine, theirs = pipeline.ask(question), reference.ask(question)
+        assert (mine.answer, mine.citations) == (theirs.answer, theirs.citations), question
+
+
+def test_add_ask_list_and_remove_a_document(settings: Settings, fake_embedder: FakeEmbedder,
+                                            tmp_path: Path) -> None:
+    open_store(settings).build(settings.corpus_dir, fake_embedder)
+    notes = tmp_path / "inbox" / "Garden Notes.md"
+    notes.parent.mkdir()
+    notes.write_text(NOTES, encoding="utf-8")
+    report = library.add(settings, fake_embedder, [notes])
+    assert [f.status for f in report.files] == ["added"]
+    assert report.build is not None
+    assert report.build.paragraphs_embedded == report.files[0].paragraphs == 4
+    again = library.add(settings, fake_embedder, [notes])  # unchanged: nothing embedded
+    assert [f.status for f in again.files] == ["unchanged"] and again.embedded == 0
+    answer, cited = ask(settings, fake_embedder, "When were the tomato seedlings planted?")
+    assert "12 March" in answer and cited[0].startswith("garden-notes")
+    assert [e.doc for e in library.listing(settings).entries] == [
+        "garden-notes", "india-japan-semiconductors"]
+    library.remove(settings, fake_embedder, "garden-notes")
+    assert [e.doc for e in library.listing(settings).entries] == ["india-japan-semiconductors"]
+    _, cited = ask(settings, fake_embedder, "When were the tomato seedlings planted?")
+    assert not any(c.startswith("garden-notes") for c in cited)
+
+
+def test_a_changed_corpus_is_stale_and_rebuilt_on_load(settings: Settings,
+                                                       fake_embedder: FakeEmbedder) -> None:
+    store = open_store(settings)
+    store.build(settings.corpus_dir, fake_embedder)
+    article = next(settings.corpus_dir.iterdir())
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nThe zebra fab opens in "
+                       "Lucknow in 2031.\n", encoding="utf-8")
+    assert library.listing(settings).stale
+    with pytest.raises(StaleIndex):
+        store.load(settings.corpus_dir, fake_embedder)
+    answer, _ = ask(settings, fake_embedder, "Where does the zebra fab open?")  # rebuilt
+    assert "Lucknow" in answer
+    assert not library.listing(settings).stale
+
+
+def test_another_embedder_makes_the_index_stale(settings: Settings,
+                                                fake_embedder: FakeEmbedder) -> None:
+    store = open_store(settings)
+    store.build(settings.corpus_dir, fake_embedder)
+
+    class Other(FakeEmbedder):
+        id = "another-embedder"
+
+    with pytest.raises(StaleIndex, match="embedder"):
+        store.load(settings.corpus_dir, Other())
+
+
+BUILD_SCRIPT = """
+import sys, time
+from pathlib import Path
+from dataclasses import replace
+from qa.config import Settings
+from qa.store import open_store
+from tests.conftest import FakeEmbedder
+
+class Pausing(FakeEmbedder):
+    def encode_passages(self, texts, progress=False):
+        if any("tomato" in t for t in texts):  # the second document: the first is written
+            print("PAUSED", flush=True)
+            time.sleep(600)
+        return super().encode_passages(texts, progress)
+
+settings = Settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), store=sys.argv[3])
+open_store(settings).build(settings.corpus_dir, Pausing())
+"""
+
+
+def test_a_build_killed_part_way_leaves_the_previous_index_serving(
+        settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    """Kill -9 a build after it wrote the changed article's rows, before it published."""
+    open_store(settings).build(settings.corpus_dir, fake_embedder)
+    before = ask(settings, fake_embedder, QUESTIONS[0])
+    close_store(settings.store)  # an embedded database is opened by one process at a time
+    article = next(settings.corpus_dir.iterdir())
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original.replace("Japan", "Nippon"), encoding="utf-8")
+    (settings.corpus_dir / "notes.md").write_text(NOTES, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", BUILD_SCRIPT, str(settings.corpus_dir), str(settings.index_dir),
+         settings.store], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "PAUSED", \
+            process.stderr.read() if process.stderr else ""
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    article.write_text(original, encoding="utf-8")
+    (settings.corpus_dir / "notes.md").unlink()
+    index = open_store(settings).load(settings.corpus_dir, fake_embedder)
+    assert [d.doc for d in index.documents] == ["india-japan-semiconductors"]
+    assert not any("Nippon" in p.text for p in index.paragraphs)
+    assert ask(settings, fake_embedder, QUESTIONS[0]) == before
+
+
+ADD_SCRIPT = """
+import sys
+from pathlib import Path
+from qa import library
+from qa.config import Settings
+from tests.conftest import FakeEmbedder
+
+settings = Settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), store=sys.argv[3])
+library.add(settings, FakeEmbedder(), [Path(sys.argv[4])])
+"""
+
+
+def test_a_document_added_by_another_process_is_served_here(
+        milvus_server: str, article_settings: Settings, fake_embedder: FakeEmbedder,
+        tmp_path: Path) -> None:
+    """Two processes, one Milvus server, each with its own corpus folder: what one adds,
+    the other's running pipeline answers from, without a restart."""
+    spec = f"milvus://{milvus_server}?prefix=t{uuid.uuid4().hex}"
+    here = replace(article_settings, store=spec)
+    live = LivePipeline(Pipeline.load(here, embedder=fake_embedder))
+    try:
+        other_corpus = tmp_path / "elsewhere"
+        other_corpus.mkdir()
+        notes = tmp_path / "garden-notes.md"
+        notes.write_text(NOTES, encoding="utf-8")
+        subprocess.run([sys.executable, "-c", ADD_SCRIPT, str(other_corpus),
+                        str(tmp_path / "unused-index"), spec, str(notes)],
+                       check=True, cwd=ROOT, timeout=120)
+        added = time.monotonic()
+        while "garden-notes" not in {d.doc for d in live.documents}:
+            assert time.monotonic() - added < 5, "not served within 5 s"
+            time.sleep(0.1)
+        answer = live.ask("When were the tomato seedlings planted?")
+        assert "12 March" in answer.answer
+        assert answer.citations[0].anchor.startswith("garden-notes")
+        assert not (here.corpus_dir / "garden-notes.md").exists()  # it lives in the store
+    finally:
+        live.close()
+        close_store(spec)

@@ -9,7 +9,7 @@ Five collections, named `<prefix>_…` (prefix `qa`, or `?prefix=NAME` on the sp
     paragraphs  text (JSON with sentence offsets), the paragraph vector, and a BM25 field that
                 Milvus fills from the paragraph's stems (the same stems bm25s indexes)
     sentences   one vector per sentence
-    words       one vector per vocabulary word (shared by all documents)
+    words       one vector per vocabulary word, keyed by its hash (shared by all documents)
 Rows carry a version, `<doc>@<content hash>`. A build writes a document's new rows, then
 publishes it by upserting its `documents` row, then deletes the old version's rows: a build
 killed part-way leaves unpublished rows that loads and searches ignore, and the previous
@@ -88,6 +88,11 @@ def lexical_text(text: str) -> str:
                     for token in bm25_tokens(text))
 
 
+def word_key(word: str) -> str:
+    """A word's primary key: a hash, since pymilvus quotes `get` ids unescaped ("d'arcy")."""
+    return hashlib.sha1(word.encode("utf-8")).hexdigest()
+
+
 def source_hash(path: Path) -> str:
     """What a corpus file was indexed from: its name, bytes and the parser version."""
     return source_hash_of(path.name, path.read_bytes())
@@ -151,8 +156,7 @@ class MilvusStore:
             if client.has_collection(name):
                 continue
             schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
-            key_length = MAX_VARCHAR if kind == "words" else KEY_CHARS
-            schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=key_length)
+            schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=KEY_CHARS)
             params = client.prepare_index_params()
             if kind in ("meta", "documents"):
                 schema.add_field("value", DataType.VARCHAR, max_length=MAX_VARCHAR)
@@ -347,7 +351,7 @@ class MilvusStore:
              "dense": vector.tolist()}
             for (p, j, _), vector in zip(sentences, s_vectors, strict=True)])
         if fresh:
-            self._insert("words", [{"key": w, "dense": v.tolist()}
+            self._insert("words", [{"key": word_key(w), "dense": v.tolist()}
                                    for w, v in zip(fresh, w_vectors, strict=True)], upsert=True)
         embedded = (len(texts) - p_reused) + (len(sentences) - s_reused) + len(fresh)
         return embedded, len(texts) - p_reused
@@ -405,11 +409,13 @@ class MilvusStore:
         return cache
 
     def _words_present(self, words: list[str]) -> set[str]:
+        keys = {word_key(w): w for w in words}
         present: set[str] = set()
-        for start in range(0, len(words), READ_BATCH):
-            rows = self.client.get(self.name("words"), ids=words[start:start + READ_BATCH],
+        ids = list(keys)
+        for start in range(0, len(ids), READ_BATCH):
+            rows = self.client.get(self.name("words"), ids=ids[start:start + READ_BATCH],
                                    output_fields=["key"])
-            present.update(row["key"] for row in rows)
+            present.update(keys[row["key"]] for row in rows)
         return present
 
     # -- loading -------------------------------------------------------------------------
@@ -505,10 +511,11 @@ class MilvusStore:
 
     def _word_vectors(self, words: list[str], dim: int) -> np.ndarray:
         vectors = np.zeros((len(words), dim), np.float32)
-        position = {w: i for i, w in enumerate(words)}
+        position = {word_key(w): i for i, w in enumerate(words)}
+        ids = list(position)
         seen = 0
-        for start in range(0, len(words), READ_BATCH):
-            for row in self.client.get(self.name("words"), ids=words[start:start + READ_BATCH],
+        for start in range(0, len(ids), READ_BATCH):
+            for row in self.client.get(self.name("words"), ids=ids[start:start + READ_BATCH],
                                        output_fields=["key", "dense"]):
                 vectors[position[row["key"]]] = row["dense"]
                 seen += 1

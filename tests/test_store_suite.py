@@ -27,7 +27,7 @@ from tests.conftest import ROOT, FakeEmbedder, stop_process
 
 NOTES = """# Garden notes
 
-The tomato seedlings were planted on 12 March in the east bed.
+The tomato seedlings were planted on 12 March in the east bed dug by Mr d'Arcy.
 
 ## Watering
 

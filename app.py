@@ -30,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"port (default $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
     parser.add_argument("--corpus", default=None, help="corpus folder (default corpus/)")
     parser.add_argument("--index", default=None, help="index folder (default index/)")
+    parser.add_argument("--store", default=None, help="where the index lives instead: "
+                        "milvus:///abs/path.db or milvus://host:19530 (default $QA_STORE)")
     return parser.parse_args(argv)
 
 
@@ -52,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_libraries()
     try:
-        pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index))
+        pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index,
+                                                   store=args.store))
     except QAError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

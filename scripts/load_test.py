@@ -145,17 +145,21 @@ def _same(answer: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in answer.items() if k != "latency_ms"}
 
 
-def run_load(url: str, sessions: int = 20, questions: int = 10) -> LoadReport:
-    """Baseline each distinct conversation alone, then run every session at once."""
+def run_load(url: str | list[str], sessions: int = 20, questions: int = 10) -> LoadReport:
+    """Baseline each distinct conversation alone, then run every session at once. With
+    several URLs (replicas of one app), session n talks to URL n mod k, and every answer is
+    compared with the first URL's baseline."""
+    urls = [url] if isinstance(url, str) else list(url)
     baseline: dict[int, list[dict[str, Any]]] = {}
     for chain in range(min(sessions, len(TOPICS))):
-        alone = run_session(url, chain, questions)
+        alone = run_session(urls[0], chain, questions)
         if alone.errors:
             raise RuntimeError("; ".join(alone.errors))
         baseline[chain] = alone.answers
     start = threading.Barrier(sessions + 1)
     with ThreadPoolExecutor(max_workers=sessions) as pool:
-        futures = [pool.submit(run_session, url, s, questions, start) for s in range(sessions)]
+        futures = [pool.submit(run_session, urls[s % len(urls)], s, questions, start)
+                   for s in range(sessions)]
         _wait(start)
         began = time.perf_counter()
         results = [f.result() for f in futures]
@@ -181,10 +185,12 @@ def free_port() -> int:
 
 
 def start_app(corpus: Path, index: Path, log: Path, port: int | None = None,
-              timeout_s: float = 240.0) -> tuple[subprocess.Popen, str]:
-    """`python app.py` as a user starts it, on 127.0.0.1; returns once it answers HTTP."""
+              timeout_s: float = 240.0, store: str = "") -> tuple[subprocess.Popen, str]:
+    """`python app.py` as a user starts it, on 127.0.0.1; returns once it answers HTTP.
+    `store` (a Milvus spec) puts its index there instead of in `index`."""
     port = port or free_port()
-    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "QA_INDEX_DIR": str(index)}
+    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "QA_INDEX_DIR": str(index),
+           "QA_STORE": store}
     env.pop("GRADIO_SERVER_NAME", None)
     with log.open("wb") as sink:
         process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
@@ -208,7 +214,8 @@ def start_app(corpus: Path, index: Path, log: Path, port: int | None = None,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="a running app (default: start app.py on a free port)")
+    parser.add_argument("--url", action="append", help="a running app; give it twice for two "
+                        "replicas (default: start app.py on a free port)")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--questions", type=int, default=10, help="per session")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
@@ -219,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         log = Path(tempfile.gettempdir()) / "qa-load-test-app.log"
         print(f"starting app.py (log: {log})", file=sys.stderr)
-        process, url = start_app(args.corpus, args.index, log)
+        process, started = start_app(args.corpus, args.index, log)
+        url = [started]
     try:
         report = run_load(url, args.sessions, args.questions)
     finally:

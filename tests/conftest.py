@@ -6,7 +6,10 @@ import hashlib
 import importlib.util
 import re
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +110,30 @@ def app_server(real_pipeline: Any,
         yield AppServer(url, process, log)
     finally:
         stop_process(process, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`milvus-lite server` in its own process on 127.0.0.1 (data in a temporary folder):
+    "host:port". Tests share it; each uses its own collection prefix."""
+    folder = tmp_path_factory.mktemp("milvus-server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = folder / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(folder / "data"),
+             "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while "listening" not in log.read_text():
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "the Milvus Lite server did not start in 60 s"
+        time.sleep(0.2)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        stop_process(process, timeout=15)
 
 
 def load_script(name: str) -> ModuleType:

@@ -6,7 +6,6 @@ over the network (`milvus://127.0.0.1:PORT`). Fake embedder: this tests the stor
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from qa.index import StaleIndex
 from qa.live import LivePipeline
 from qa.pipeline import Pipeline
 from qa.store import close_store, open_store
-from tests.conftest import ROOT, FakeEmbedder, stop_process
+from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = """# Garden notes
 
@@ -36,33 +35,6 @@ The drip line runs for twenty minutes every morning at six.
 QUESTIONS = [json.loads(line)["question"] for line in
              (ROOT / "tests" / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
              if line.strip()]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`milvus-lite server` in its own process, listening on 127.0.0.1: "host:port"."""
-    folder = tmp_path_factory.mktemp("milvus-server")
-    port = free_port()
-    log = folder / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(folder / "data"),
-             "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while "listening" not in log.read_text():
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "the Milvus Lite server did not start in 60 s"
-        time.sleep(0.2)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        stop_process(process, timeout=15)
 
 
 @pytest.fixture(params=["files", "milvus-lite", "milvus-server"])

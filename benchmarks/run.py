@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import ann, answers, plot, startup  # noqa: E402 - after the path above
+from benchmarks import ann, answers, plot, startup, stores  # noqa: E402 - after the path above
 from qa.cli import quiet_libraries  # noqa: E402
 from qa.embedding import MiniLMEmbedder  # noqa: E402
 
@@ -56,6 +56,8 @@ def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
             settings.corpus_dir, settings.index_dir, max(1, plan["runs"] - 1)), figures)
         _step("warm answers", lambda: answers.warm_answers(settings, embedder, plan["passes"]),
               figures)
+        _step("Milvus store: build and warm answers",
+              lambda: stores.milvus_article(settings, embedder, plan["passes"]), figures)
         _step(f"build throughput ({plan['paragraphs']} paragraphs)",
               lambda: answers.build_throughput(workdir, embedder, plan["paragraphs"]), figures)
     figures["ann"] = []
@@ -131,6 +133,11 @@ def table(results: dict[str, Any]) -> str:
             (f"warm answer p50 ({f['warm_samples']} asks)", f"{f['warm_p50_ms']:.0f} ms",
              mark("warm answer p50")),
             ("warm answer p95", f"{f['warm_p95_ms']:.0f} ms", mark("warm answer p95")),
+            *([("Milvus store (Lite, gRPC on 127.0.0.1): warm answer p50 / p95",
+                f"{f['milvus_warm_p50_ms']:.0f} / {f['milvus_warm_p95_ms']:.0f} ms", ""),
+               ("… article build into Milvus; pipeline load from it",
+                f"{f['milvus_build_s']:.2f} s; {f['milvus_load_s']:.2f} s", "")]
+              if "milvus_warm_p50_ms" in f else []),
             (f"article index build ({f['article_paragraphs']} paragraphs, "
              f"{f['article_texts_embedded']} texts)", f"{f['article_build_s']:.2f} s", ""),
             (f"build throughput ({f['throughput_paragraphs']} paragraphs, "

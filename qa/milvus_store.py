@@ -72,8 +72,13 @@ def parse_spec(spec: str) -> tuple[str, str]:
         raise IndexError_(f"{spec!r} is not a Milvus store (milvus:///path.db or milvus://host:port).")
     prefix = (parse_qs(parts.query).get("prefix") or ["qa"])[0]
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", prefix):
-        raise IndexError_(f"Collection prefix {prefix!r}: letters, digits and _ only.")
+        raise IndexError_(f"{spec!r}: the collection prefix {prefix!r} may hold letters, "
+                          "digits and _ only.")
     if parts.netloc:
+        if parts.netloc.endswith(".db") or parts.path not in ("", "/"):
+            raise IndexError_(f"{spec!r}: an embedded store is an absolute path after three "
+                              "slashes (milvus:///home/me/qa.db); a server is "
+                              "milvus://host:port.")
         return f"http://{parts.netloc}", prefix
     if not parts.path.startswith("/") or not parts.path.endswith(".db"):
         raise IndexError_(f"{spec!r}: an embedded store is an absolute path ending in .db, "
@@ -180,7 +185,10 @@ class MilvusStore:
                                              output_field_names=["sparse"]))
                 params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX",
                                  metric_type="BM25", params={"bm25_k1": 1.5, "bm25_b": 0.75})
-            client.create_collection(name, schema=schema, index_params=params)
+            client.create_collection(name, schema=schema)
+            # sync=False: waiting polls every 0.5 s, through a call Milvus Lite lacks; the
+            # collections are empty, so their indexes are ready at once.
+            client.create_index(name, params, sync=False)
         for kind in KINDS:
             client.load_collection(self.name(kind))
 
@@ -274,7 +282,7 @@ class MilvusStore:
             live = self._live()
             built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
             written: list[tuple[Document, dict[str, Any]]] = []
-            embedded = paragraphs_embedded = 0
+            embedded = paragraphs_embedded = sentences_embedded = 0
             for document in documents:
                 entry = document_entry(document, sources.get(document.doc, ""), built_at)
                 before = live.get(document.doc)
@@ -286,6 +294,7 @@ class MilvusStore:
                 counts = self._write_rows(document, entry, before, embedder, progress)
                 embedded += counts[0]
                 paragraphs_embedded += counts[1]
+                sentences_embedded += counts[2]
                 written.append((document, entry))
             self._publish(written, live, meta, {"format_version": FORMAT_VERSION,
                                                 "embedder": wanted, "built_at": built_at,
@@ -293,9 +302,10 @@ class MilvusStore:
         live = self._live()
         paragraphs = sum(e["paragraphs"] for e in live.values())
         sentences = sum(e.get("sentences", 0) for e in live.values())
-        return BuildReport(len(live), paragraphs, sentences, embedded,
-                           paragraphs + sentences - embedded, time.perf_counter() - started,
-                           warnings, paragraphs_embedded=paragraphs_embedded)
+        reused = paragraphs + sentences - paragraphs_embedded - sentences_embedded
+        return BuildReport(len(live), paragraphs, sentences, embedded, reused,
+                           time.perf_counter() - started, warnings,
+                           paragraphs_embedded=paragraphs_embedded)
 
     def remove_document(self, doc: str) -> BuildReport:
         """Unpublish one document, then delete its rows."""
@@ -318,9 +328,9 @@ class MilvusStore:
 
     def _write_rows(self, document: Document, entry: dict[str, Any],
                     before: dict[str, Any] | None, embedder: Embedder,
-                    progress: bool) -> tuple[int, int]:
-        """Insert one document version's rows (not yet published); return (embedded texts,
-        embedded paragraphs)."""
+                    progress: bool) -> tuple[int, int, int]:
+        """Insert one document version's rows (not yet published); return how many texts it
+        embedded: all (words included), paragraphs, sentences."""
         version = entry["version"]
         self._delete_version(version)  # rows of a build killed before it published them
         cache = self._vectors_of(before) if before else {}
@@ -353,8 +363,8 @@ class MilvusStore:
         if fresh:
             self._insert("words", [{"key": word_key(w), "dense": v.tolist()}
                                    for w, v in zip(fresh, w_vectors, strict=True)], upsert=True)
-        embedded = (len(texts) - p_reused) + (len(sentences) - s_reused) + len(fresh)
-        return embedded, len(texts) - p_reused
+        paragraphs_new, sentences_new = len(texts) - p_reused, len(sentences) - s_reused
+        return paragraphs_new + sentences_new + len(fresh), paragraphs_new, sentences_new
 
     def _publish(self, written: list[tuple[Document, dict[str, Any]]],
                  live: dict[str, dict[str, Any]], meta: dict[str, Any] | None,

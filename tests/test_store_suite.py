@@ -211,3 +211,24 @@ def test_a_document_added_by_another_process_is_served_here(
     finally:
         live.close()
         close_store(spec)
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("milvus:///srv/qa/qa.db", ("/srv/qa/qa.db", "qa")),
+    ("milvus://10.0.0.5:19530", ("http://10.0.0.5:19530", "qa")),
+    ("milvus://127.0.0.1:19530?prefix=team_b", ("http://127.0.0.1:19530", "team_b")),
+])
+def test_store_specs(spec: str, expected: tuple[str, str]) -> None:
+    from qa.milvus_store import parse_spec
+
+    assert parse_spec(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["milvus://relative.db", "milvus:///srv/qa/qa",
+                                  "milvus://host:1/path", "milvus:///x.db?prefix=no-dash",
+                                  "sqlite:///x.db"])
+def test_bad_store_specs_are_refused_with_a_message(spec: str, article_settings: Settings) -> None:
+    from qa.errors import QAError
+
+    with pytest.raises(QAError, match="milvus"):
+        open_store(replace(article_settings, store=spec)).exists()

@@ -7,10 +7,14 @@
 Every file is checked before anything changes: it must parse (`qa.corpus.load_document`: type,
 size, encoding, emptiness, PDF password) and its name must be free. It is then copied into the
 corpus folder under a safe name — the slug of its stem plus its suffix (`../My Report.PDF` →
-`my-report.pdf`), so no path from the user ever reaches the corpus folder — and the index is
-rebuilt incrementally (`qa.index.build_index` embeds only paragraphs whose text is new). If the
-build fails, the corpus files are put back as they were, and the previous index generation
-stays live. This module does not parse formats (`qa.formats`) or serve anything (`qa.live`).
+`my-report.pdf`), so no path from the user ever reaches the corpus folder — and the store
+(`qa.store`) is built incrementally: only paragraphs whose text is new are embedded. If the
+build fails, the corpus files are put back as they were, and the previous index stays live.
+
+With a shared store (Milvus) the store is the library: a name is free only if no other
+process put a different document of that name there, and `remove` takes the document out of
+the store (and this machine's corpus folder). This module does not parse formats
+(`qa.formats`) or serve anything (`qa.live`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from filelock import FileLock, Timeout
 
@@ -32,6 +36,9 @@ from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
 from qa.index import BuildReport, corpus_hash
 from qa.store import open_store
+
+if TYPE_CHECKING:
+    from qa.milvus_store import MilvusStore
 
 MAX_NAME_CHARS = 80
 Progress = Callable[[float, str], None]
@@ -133,8 +140,8 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
             step(0.1 * number / len(paths), f"Reading {source.name}")
             plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan]))
         store = open_store(settings)
-        if store.shared:
-            plan = [_against_store(store, item, replace) for item in plan]
+        if store.shared:  # the library is the store, not this machine's corpus folder
+            plan = [_against_store(cast("MilvusStore", store), item, replace) for item in plan]
         changed = [item for item in plan if item[3].status != "unchanged"]
         if not changed and store.is_current(corpus, embedder):
             return AddReport([item[3] for item in plan], None)
@@ -158,7 +165,7 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
     corpus = settings.corpus_dir
     store = open_store(settings)
     if store.shared:
-        return _remove_from_store(settings, store, name)
+        return _remove_from_store(settings, cast("MilvusStore", store), name)
     with _library_lock(settings):
         files = _corpus_files(corpus)
         found = [p for p in files if name in (p.name, doc_id_for(p))]
@@ -178,7 +185,7 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
         return RemoveReport(target.name, doc_id_for(target), report)
 
 
-def _remove_from_store(settings: Settings, store: Any, name: str) -> RemoveReport:
+def _remove_from_store(settings: Settings, store: MilvusStore, name: str) -> RemoveReport:
     """A shared store is the library: the document goes from it (and from this machine's
     corpus folder, so that the next build does not bring it back)."""
     with _library_lock(settings):
@@ -199,7 +206,7 @@ def _remove_from_store(settings: Settings, store: Any, name: str) -> RemoveRepor
         return RemoveReport(entry.get("path") or entry["doc"], entry["doc"], report)
 
 
-def _against_store(store: Any, item: tuple[Path, Path, list[Path], Added],
+def _against_store(store: MilvusStore, item: tuple[Path, Path, list[Path], Added],
                    replace: bool) -> tuple[Path, Path, list[Path], Added]:
     """A planned add, checked against the documents other processes put in a shared store."""
     from qa.milvus_store import source_hash_of
@@ -231,7 +238,7 @@ def listing(settings: Settings) -> Listing:
                      d.get("pages"), d.get("indexed_at") or built_at)
                for d in manifest.get("documents", [])]
     if store.shared:
-        pending = store.pending(settings.corpus_dir) if manifest else []
+        pending = cast("MilvusStore", store).pending(settings.corpus_dir) if manifest else []
         return Listing(entries, built_at, pending, bool(pending))
     indexed = {e.path for e in entries}
     files = _corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []

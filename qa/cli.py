@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the index")
     build.add_argument("--if-needed", action="store_true",
                        help="only build when the index is missing or stale")
+    build.add_argument("--rebuild", action="store_true", help="a Milvus store built by another "
+                       "embedder or qa version: drop it and build it again")
     build.add_argument("--ray", metavar="ADDRESS", help="embed on a Ray cluster: 'auto' (the "
                        "running one, or a local one), or its address; needs .[scale]")
     build.add_argument("--ray-actors", type=int, default=2, metavar="N",
@@ -133,7 +135,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
         from qa.ray_embedding import RayEmbedder
 
         embedder = RayEmbedder(args.ray, actors=args.ray_actors)
-    report = store.build(settings.corpus_dir, embedder, progress=True)
+    report = store.build(settings.corpus_dir, embedder, progress=True, rebuild=args.rebuild)
     for warning in report.warnings:
         print(f"skipped: {warning}", file=sys.stderr)
     print(f"Indexed {report.documents} document(s): {report.paragraphs} paragraphs, "

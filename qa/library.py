@@ -152,7 +152,8 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
                 for other in others:
                     other.unlink()
                 _write_atomic(target, source.read_bytes())
-            report = store.build(corpus, embedder, progress=bars)
+            report = store.build(corpus, embedder, progress=bars,
+                                 only=[target.name for _, target, _, _ in changed])
         step(1.0, "Indexed")
         return AddReport([item[3] for item in plan], report)
 
@@ -238,7 +239,7 @@ def listing(settings: Settings) -> Listing:
                      d.get("pages"), d.get("indexed_at") or built_at)
                for d in manifest.get("documents", [])]
     if store.shared:
-        pending = cast("MilvusStore", store).pending(settings.corpus_dir) if manifest else []
+        pending = store.pending(settings.corpus_dir) if manifest else []
         return Listing(entries, built_at, pending, bool(pending))
     indexed = {e.path for e in entries}
     files = _corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []

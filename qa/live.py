@@ -29,6 +29,7 @@ from qa.types import Answer, Document
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 1.0  # how often a shared store (Milvus) is asked whether it changed
+MAX_WATCH_SECONDS = 30.0  # the longest wait between tries while it cannot be reached
 
 
 class LivePipeline:
@@ -95,15 +96,19 @@ class LivePipeline:
 
     def _watch(self) -> None:
         """Reload when the shared store's revision is not the one the pipeline was loaded
-        at: a document added or removed through another process is served within seconds."""
-        while not self._stop.wait(WATCH_SECONDS):
+        at: a document added or removed through another process is served within seconds.
+        While the store cannot be reached, it keeps serving and asks less often."""
+        wait, failing = WATCH_SECONDS, False
+        while not self._stop.wait(wait):
             try:
                 revision = self.store.revision()
-                if revision == self.current.index.manifest.get("revision"):
-                    continue
-                with self._changing:
-                    if revision != self.current.index.manifest.get("revision"):
-                        self._reload(check_corpus=False)
-                        log.info("Reloaded the index: %s changed.", self.store.spec)
+                if revision != self.current.index.manifest.get("revision"):
+                    with self._changing:
+                        if revision != self.current.index.manifest.get("revision"):
+                            self._reload(check_corpus=False)
+                            log.info("Reloaded the index: %s changed.", self.store.spec)
+                wait, failing = WATCH_SECONDS, False
             except Exception as error:  # unreachable for a while, say: keep serving, retry
-                log.warning("Could not follow %s: %s", self.store.spec, error)
+                if not failing:
+                    log.warning("Could not follow %s (retrying): %s", self.store.spec, error)
+                wait, failing = min(MAX_WATCH_SECONDS, wait * 2), True

@@ -4,17 +4,23 @@
     store = MilvusStore("milvus://127.0.0.1:19530")   # a Milvus server (Lite, Standalone, …)
 
 Five collections, named `<prefix>_…` (prefix `qa`, or `?prefix=NAME` on the spec):
-    meta        one row: format, embedder, build time and a revision that changes on publish
+    meta        one row: format, embedder, build time, and the documents removed (tombstones)
     documents   one row per live document: its version and manifest entry (the publish step)
     paragraphs  text (JSON with sentence offsets), the paragraph vector, and a BM25 field that
                 Milvus fills from the paragraph's stems (the same stems bm25s indexes)
     sentences   one vector per sentence
     words       one vector per vocabulary word, keyed by its hash (shared by all documents)
-Rows carry a version, `<doc>@<content hash>`. A build writes a document's new rows, then
-publishes it by upserting its `documents` row, then deletes the old version's rows: a build
-killed part-way leaves unpublished rows that loads and searches ignore, and the previous
-version keeps serving. The store is the library: `build` adds or replaces the corpus folder's
-documents and keeps the others (added by other processes); `remove_document` removes one.
+Rows carry a version, `<doc>@<content hash>.<build id>`, unique to the build that wrote them.
+A build writes a document's rows, then publishes them by upserting its `documents` row, then
+deletes the version it replaced. Rows of no published version (a build killed part-way, or
+one still running) are skipped by loads and searches, and deleted by a later build once they
+are an hour old. The revision replicas watch is a hash of the published versions, so it
+changes exactly when what a load would read changes.
+
+The store is the library. An explicit build (`qa build --store …`) adds or replaces the corpus
+folder's documents and keeps the others; an automatic one (loading finds files the store has
+never held) adds only those, so a replica's old copy cannot revert or resurrect what another
+replica replaced or removed; `remove_document` removes one and remembers it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -54,7 +60,7 @@ from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2        # 2: unique versions per build, `written`, tombstones, Strong reads
 MAX_VARCHAR = 65_535      # Milvus's longest VARCHAR, in bytes
 KEY_CHARS = 512
 READ_BATCH = 1_000        # ids per get
@@ -63,6 +69,9 @@ WRITE_BATCH = 500         # rows per insert
 FILTER_VALUES = 200       # versions per `in [...]` filter
 KINDS = ("meta", "documents", "paragraphs", "sentences", "words")
 SLACK = 10                # extra hits asked for, in case some belong to unpublished rows
+ORPHAN_AGE_S = 3_600      # unpublished rows older than this are a dead build's: deleted
+READ_TIMEOUT_S = 10.0     # per search, query or get: a vanished server fails, not hangs
+WRITE_TIMEOUT_S = 60.0
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -163,6 +172,8 @@ class MilvusStore:
             schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
             schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=KEY_CHARS)
             params = client.prepare_index_params()
+            if kind == "documents":
+                schema.add_field("version", DataType.VARCHAR, max_length=KEY_CHARS)
             if kind in ("meta", "documents"):
                 schema.add_field("value", DataType.VARCHAR, max_length=MAX_VARCHAR)
                 # Milvus wants a vector in every collection; these rows are read by key.
@@ -172,6 +183,7 @@ class MilvusStore:
                 if kind != "words":
                     schema.add_field("doc", DataType.VARCHAR, max_length=KEY_CHARS)
                     schema.add_field("version", DataType.VARCHAR, max_length=KEY_CHARS)
+                    schema.add_field("written", DataType.INT64)  # unix time, for cleaning
                 schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
                 # Exact inner product, as the default store's flat FAISS index.
                 params.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
@@ -185,7 +197,8 @@ class MilvusStore:
                                              output_field_names=["sparse"]))
                 params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX",
                                  metric_type="BM25", params={"bm25_k1": 1.5, "bm25_b": 0.75})
-            client.create_collection(name, schema=schema)
+            # Strong: a replica reloading right after a publish reads what was published.
+            client.create_collection(name, schema=schema, consistency_level="Strong")
             # sync=False: waiting polls every 0.5 s, through a call Milvus Lite lacks; the
             # collections are empty, so their indexes are ready at once.
             client.create_index(name, params, sync=False)
@@ -201,26 +214,32 @@ class MilvusStore:
     def _meta(self) -> dict[str, Any] | None:
         if not self.client.has_collection(self.name("meta")):
             return None
-        rows = self.client.get(self.name("meta"), ids=["index"], output_fields=["value"])
+        rows = self.client.get(self.name("meta"), ids=["index"], output_fields=["value"],
+                               timeout=READ_TIMEOUT_S)
         return json.loads(rows[0]["value"]) if rows else None
 
     def _live(self) -> dict[str, dict[str, Any]]:
         """The published documents' manifest entries, by document id."""
         if not self.client.has_collection(self.name("documents")):
             return {}
-        name = self.name("documents")
-        count = self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"]
-        entries = [json.loads(row["value"]) for row in
-                   self._scan(name, 'key != ""', ["value"], count)]
+        entries = [json.loads(row["value"]) for row in self._documents(["value"])]
         return {entry["doc"]: entry for entry in entries}
+
+    def _documents(self, fields: list[str]) -> Iterator[dict[str, Any]]:
+        name = self.name("documents")
+        count = self.client.query(name, filter="", output_fields=["count(*)"],
+                                  timeout=READ_TIMEOUT_S)[0]["count(*)"]
+        return self._scan(name, 'key != ""', fields, count)
 
     def _scan(self, collection: str, expr: str, fields: list[str],
               expected: int) -> Iterator[dict[str, Any]]:
         """The rows `expr` selects: one query, or an iterator past Milvus's query window."""
         if expected < QUERY_WINDOW:
-            yield from self.client.query(collection, filter=expr, output_fields=fields,
-                                         limit=QUERY_WINDOW)
-            return
+            rows = self.client.query(collection, filter=expr, output_fields=fields,
+                                     limit=QUERY_WINDOW, timeout=READ_TIMEOUT_S)
+            if len(rows) < QUERY_WINDOW:  # else more rows than expected: page through them
+                yield from rows
+                return
         iterator = self.client.query_iterator(collection, batch_size=READ_BATCH, filter=expr,
                                               output_fields=fields)
         try:
@@ -233,8 +252,11 @@ class MilvusStore:
         return self._meta() is not None
 
     def revision(self) -> str | None:
-        meta = self._meta()
-        return meta.get("revision") if meta else None
+        """A hash of the published (document, version) pairs; None before the first build."""
+        if not self.client.has_collection(self.name("documents")):
+            return None
+        return revision_of((row["key"], row["version"])
+                           for row in self._documents(["key", "version"]))
 
     def manifest(self) -> dict[str, Any] | None:
         """Build facts and the published documents (ordered by file name), as the files
@@ -244,15 +266,16 @@ class MilvusStore:
             return None
         documents = sorted(self._live().values(), key=lambda e: (e.get("path", ""), e["doc"]))
         return {**meta, "store": self.spec, "documents": documents,
+                "revision": revision_of((e["doc"], e["version"]) for e in documents),
                 "counts": {"paragraphs": sum(e["paragraphs"] for e in documents),
                            "sentences": sum(e.get("sentences", 0) for e in documents)}}
 
     def pending(self, corpus_dir: Path) -> list[str]:
-        """Corpus files the store lacks, or holds an older copy of."""
-        live = self._live()
-        meta = self._meta() or {}
-        known = {e.get("source") for e in live.values()} | set(meta.get("unreadable", []))
-        return [path.name for path in corpus_files(corpus_dir) if source_hash(path) not in known]
+        """Corpus files of documents the store has never held (nor had removed): what a load
+        imports. A file whose document the store holds in another version is left alone:
+        the store's copy may be another replica's newer one (`qa build` imports it)."""
+        held = set(self._live()) | set((self._meta() or {}).get("removed", {}))
+        return [path.name for path in corpus_files(corpus_dir) if doc_id_for(path) not in held]
 
     def is_current(self, corpus_dir: Path, embedder: Embedder) -> bool:
         meta = self._meta()
@@ -261,30 +284,38 @@ class MilvusStore:
                 and not self.pending(corpus_dir))
 
     # -- building ------------------------------------------------------------------------
-    def build(self, corpus_dir: Path, embedder: Embedder,
-              progress: bool = False) -> BuildReport:
-        """Add or replace the folder's documents whose content the store lacks."""
+    def build(self, corpus_dir: Path, embedder: Embedder, progress: bool = False,
+              only: list[str] | None = None, rebuild: bool = False) -> BuildReport:
+        """Add or replace the folder's documents (or only the files named) whose content
+        the store lacks; `rebuild` drops a store built by another embedder or format."""
         started = time.perf_counter()
         documents, warnings = load_corpus(corpus_dir)
-        sources = {doc_id_for(p): source_hash(p) for p in corpus_files(corpus_dir)}
-        parsed = {d.doc for d in documents}
-        unreadable = sorted(h for d, h in sources.items() if d not in parsed)
+        files = {doc_id_for(p): p for p in corpus_files(corpus_dir)}
+        if only is not None:
+            names = set(only)
+            documents = [d for d in documents if files[d.doc].name in names]
         with self._write_lock:
             meta = self._meta()
             wanted = {"id": embedder.id, "dim": embedder.dim}
             if meta is not None and (meta.get("format_version") != FORMAT_VERSION
                                      or meta.get("embedder") != wanted):
-                log.warning("The Milvus store was built by another embedder or format: "
-                            "rebuilding it.")
+                if not rebuild:
+                    raise StaleIndex(
+                        f"{self.spec} was built with embedder {meta.get('embedder')} (format "
+                        f"{meta.get('format_version')}); other replicas may be serving it, so "
+                        "it is rebuilt only on request: qa build --store … --rebuild")
                 self._drop_all()
                 meta = None
             self._ensure_collections(embedder.dim)
+            self._delete_orphans()
             live = self._live()
             built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            build_id = uuid.uuid4().hex[:8]
             written: list[tuple[Document, dict[str, Any]]] = []
             embedded = paragraphs_embedded = sentences_embedded = 0
             for document in documents:
-                entry = document_entry(document, sources.get(document.doc, ""), built_at)
+                entry = document_entry(document, source_hash(files[document.doc]), built_at,
+                                       build_id)
                 before = live.get(document.doc)
                 if before and before["content"] == entry["content"]:
                     if before.get("source") != entry["source"]:  # same text, file renamed
@@ -296,9 +327,34 @@ class MilvusStore:
                 paragraphs_embedded += counts[1]
                 sentences_embedded += counts[2]
                 written.append((document, entry))
-            self._publish(written, live, meta, {"format_version": FORMAT_VERSION,
-                                                "embedder": wanted, "built_at": built_at,
-                                                "unreadable": unreadable})
+            removed = {d: h for d, h in (meta or {}).get("removed", {}).items()
+                       if d not in {doc.doc for doc, _ in written}}
+            self._set_meta({"format_version": FORMAT_VERSION, "embedder": wanted,
+                            "built_at": built_at if written else (meta or {}).get(
+                                "built_at", built_at), "removed": removed})
+            self._publish(written, live)
+        return self._report(started, embedded, paragraphs_embedded, sentences_embedded,
+                            warnings)
+
+    def remove_document(self, doc: str) -> BuildReport:
+        """Unpublish one document, remember it as removed, then delete its rows."""
+        started = time.perf_counter()
+        with self._write_lock:
+            entry = self._live().get(doc)
+            if entry is None:
+                raise DocumentError(f"No document {doc!r} in {self.spec}.")
+            self.client.delete(self.name("documents"), ids=[doc], timeout=WRITE_TIMEOUT_S)
+            self.client.flush(self.name("documents"), timeout=WRITE_TIMEOUT_S)
+            meta = self._meta() or {}
+            self._set_meta({**meta, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                            "removed": {**meta.get("removed", {}), doc: entry["source"]}})
+            self._delete_version(entry["version"])
+        return self._report(started, 0, 0, 0, [])
+
+    def _report(self, started: float, embedded: int, paragraphs_embedded: int,
+                sentences_embedded: int, warnings: list[str]) -> BuildReport:
+        """What the store holds now, and what this build embedded (reused: paragraphs and
+        sentences it did not embed)."""
         live = self._live()
         paragraphs = sum(e["paragraphs"] for e in live.values())
         sentences = sum(e.get("sentences", 0) for e in live.values())
@@ -307,24 +363,14 @@ class MilvusStore:
                            time.perf_counter() - started, warnings,
                            paragraphs_embedded=paragraphs_embedded)
 
-    def remove_document(self, doc: str) -> BuildReport:
-        """Unpublish one document, then delete its rows."""
-        started = time.perf_counter()
-        with self._write_lock:
-            live = self._live()
-            entry = live.get(doc)
-            if entry is None:
-                raise DocumentError(f"No document {doc!r} in {self.spec}.")
-            self.client.delete(self.name("documents"), ids=[doc])
-            meta = self._meta() or {}
-            self._set_meta({**meta, "revision": uuid.uuid4().hex,
-                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
-            self._delete_version(entry["version"])
-        live = self._live()
-        paragraphs = sum(e["paragraphs"] for e in live.values())
-        sentences = sum(e.get("sentences", 0) for e in live.values())
-        return BuildReport(len(live), paragraphs, sentences, 0, paragraphs + sentences,
-                           time.perf_counter() - started)
+    def _delete_orphans(self) -> None:
+        """Rows of no published version, written over an hour ago: a dead build's."""
+        live = [e["version"] for e in self._live().values()]
+        cutoff = int(time.time()) - ORPHAN_AGE_S
+        for kind in ("paragraphs", "sentences"):
+            self.client.delete(self.name(kind), timeout=WRITE_TIMEOUT_S,
+                               filter=f"written < {cutoff} and version not in "
+                                      f"{json.dumps(live, ensure_ascii=False)}")
 
     def _write_rows(self, document: Document, entry: dict[str, Any],
                     before: dict[str, Any] | None, embedder: Embedder,
@@ -332,7 +378,7 @@ class MilvusStore:
         """Insert one document version's rows (not yet published); return how many texts it
         embedded: all (words included), paragraphs, sentences."""
         version = entry["version"]
-        self._delete_version(version)  # rows of a build killed before it published them
+        written_at = int(time.time())
         cache = self._vectors_of(before) if before else {}
         paragraphs = list(document.paragraphs)
         texts = [passage_text(p) for p in paragraphs]
@@ -353,12 +399,12 @@ class MilvusStore:
                 raise DocumentError(f"{document.path}: paragraph {paragraph.number} is longer "
                                     "than Milvus stores in one field (64 KB).")
             rows.append({"key": f"{version}#{paragraph.number}", "doc": document.doc,
-                         "version": version, "data": data, "lexical": lexical,
-                         "dense": vector.tolist()})
+                         "version": version, "written": written_at, "data": data,
+                         "lexical": lexical, "dense": vector.tolist()})
         self._insert("paragraphs", rows)
         self._insert("sentences", [
             {"key": f"{version}#{p.number}#{j}", "doc": document.doc, "version": version,
-             "dense": vector.tolist()}
+             "written": written_at, "dense": vector.tolist()}
             for (p, j, _), vector in zip(sentences, s_vectors, strict=True)])
         if fresh:
             self._insert("words", [{"key": word_key(w), "dense": v.tolist()}
@@ -367,19 +413,17 @@ class MilvusStore:
         return paragraphs_new + sentences_new + len(fresh), paragraphs_new, sentences_new
 
     def _publish(self, written: list[tuple[Document, dict[str, Any]]],
-                 live: dict[str, dict[str, Any]], meta: dict[str, Any] | None,
-                 fresh_meta: dict[str, Any]) -> None:
-        """Make the written versions live (one upsert per document), then drop old rows."""
+                 live: dict[str, dict[str, Any]]) -> None:
+        """Make the written versions live (one upsert per document), then drop the rows of
+        the versions they replaced."""
         for kind in ("paragraphs", "sentences", "words"):
-            self.client.flush(self.name(kind))
+            self.client.flush(self.name(kind), timeout=WRITE_TIMEOUT_S)
         if written:
-            self.client.upsert(self.name("documents"), [
-                {"key": document.doc, "value": json.dumps(entry, ensure_ascii=False),
-                 "unused": [0.0, 0.0]} for document, entry in written])
-        if written or meta is None:
-            self._set_meta({**fresh_meta, "revision": uuid.uuid4().hex})
-        elif meta.get("unreadable") != fresh_meta["unreadable"]:
-            self._set_meta({**meta, "unreadable": fresh_meta["unreadable"]})
+            self.client.upsert(self.name("documents"), timeout=WRITE_TIMEOUT_S, data=[
+                {"key": document.doc, "version": entry["version"],
+                 "value": json.dumps(entry, ensure_ascii=False), "unused": [0.0, 0.0]}
+                for document, entry in written])
+            self.client.flush(self.name("documents"), timeout=WRITE_TIMEOUT_S)
         for document, entry in written:
             old = live.get(document.doc)
             if old and old["version"] != entry["version"]:
@@ -387,17 +431,19 @@ class MilvusStore:
 
     def _set_meta(self, meta: dict[str, Any]) -> None:
         self.client.upsert(self.name("meta"), [{"key": "index", "value": json.dumps(meta),
-                                                "unused": [0.0, 0.0]}])
-        self.client.flush(self.name("meta"))
+                                                "unused": [0.0, 0.0]}],
+                           timeout=WRITE_TIMEOUT_S)
+        self.client.flush(self.name("meta"), timeout=WRITE_TIMEOUT_S)
 
     def _insert(self, kind: str, rows: list[dict[str, Any]], upsert: bool = False) -> None:
         write = self.client.upsert if upsert else self.client.insert
         for start in range(0, len(rows), WRITE_BATCH):
-            write(self.name(kind), rows[start:start + WRITE_BATCH])
+            write(self.name(kind), rows[start:start + WRITE_BATCH], timeout=WRITE_TIMEOUT_S)
 
     def _delete_version(self, version: str) -> None:
         for kind in ("paragraphs", "sentences"):
-            self.client.delete(self.name(kind), filter=f"version == {json.dumps(version)}")
+            self.client.delete(self.name(kind), filter=f"version == {json.dumps(version)}",
+                               timeout=WRITE_TIMEOUT_S)
 
     def _vectors_of(self, entry: dict[str, Any]) -> dict[str, np.ndarray]:
         """An old version's paragraph and sentence vectors by text hash, for reuse."""
@@ -424,7 +470,7 @@ class MilvusStore:
         ids = list(keys)
         for start in range(0, len(ids), READ_BATCH):
             rows = self.client.get(self.name("words"), ids=ids[start:start + READ_BATCH],
-                                   output_fields=["key"])
+                                   output_fields=["key"], timeout=READ_TIMEOUT_S)
             present.update(keys[row["key"]] for row in rows)
         return present
 
@@ -449,8 +495,8 @@ class MilvusStore:
         if check_corpus and corpus_dir.is_dir():
             missing = self.pending(corpus_dir)
             if missing:
-                raise StaleIndex(f"{self.spec} lacks the current copy of "
-                                 f"{', '.join(missing[:5])} from {corpus_dir}.")
+                raise StaleIndex(f"{self.spec} has never held {', '.join(missing[:5])} "
+                                 f"from {corpus_dir}.")
         try:
             return self._load_rows(meta, embedder.dim)
         except (IndexCorruptError, StaleIndex):
@@ -495,6 +541,7 @@ class MilvusStore:
         word_vectors = self._word_vectors(words, dim)
         rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
         manifest = {**meta, "store": self.spec, "documents": entries,
+                    "revision": revision_of((e["doc"], e["version"]) for e in entries),
                     "counts": {"paragraphs": len(paragraphs), "sentences": len(rows),
                                "words": len(words)}}
         return LoadedIndex(manifest, documents, paragraphs, None, _matrix(p_vectors, dim),
@@ -526,7 +573,8 @@ class MilvusStore:
         seen = 0
         for start in range(0, len(ids), READ_BATCH):
             for row in self.client.get(self.name("words"), ids=ids[start:start + READ_BATCH],
-                                       output_fields=["key", "dense"]):
+                                       output_fields=["key", "dense"],
+                                       timeout=READ_TIMEOUT_S):
                 vectors[position[row["key"]]] = row["dense"]
                 seen += 1
         if seen != len(words):
@@ -566,22 +614,38 @@ class MilvusRankings:
 
     def _search(self, kind: str, data: Any, field: str, metric: str, limit: int,
                 doc: str | None) -> list[str]:
-        found = self.store.client.search(
-            self.store.name(kind), data=[data], anns_field=field, limit=limit + SLACK,
-            filter=f"doc == {json.dumps(doc)}" if doc else "", output_fields=["key"],
-            search_params={"metric_type": metric})
-        return [hit["entity"]["key"] if "entity" in hit else hit["key"] for hit in found[0]]
+        """Keys of the best hits, asking for more while rows this process has not loaded
+        (unpublished or newer) crowd out the `limit` it wants."""
+        rows = self.sentence_rows if kind == "sentences" else self.paragraph_rows
+        wanted = limit + SLACK
+        while True:
+            found = self.store.client.search(
+                self.store.name(kind), data=[data], anns_field=field, limit=wanted,
+                filter=f"doc == {json.dumps(doc)}" if doc else "", output_fields=["key"],
+                search_params={"metric_type": metric}, timeout=READ_TIMEOUT_S)[0]
+            keys = [hit["entity"]["key"] if "entity" in hit else hit["key"] for hit in found]
+            known = sum(key in rows for key in keys)
+            if known >= limit or len(keys) < wanted or wanted >= QUERY_WINDOW:
+                return keys
+            wanted = min(QUERY_WINDOW, wanted * 2)
 
 
-def document_entry(document: Document, source: str, built_at: str) -> dict[str, Any]:
+def document_entry(document: Document, source: str, built_at: str,
+                   build_id: str) -> dict[str, Any]:
     """A document's `documents` row: the manifest entry plus its version and source hash."""
     content = text_key(json.dumps(document_json(document), ensure_ascii=False))
     return {"doc": document.doc, "title": document.title, "path": document.path,
             "paragraphs": len(document.paragraphs),
             "sentences": sum(len(p.sentences) for p in document.paragraphs),
             "pages": max((p.page or 0 for p in document.paragraphs), default=0) or None,
-            "content": content, "version": f"{document.doc}@{content[:16]}",
+            "content": content, "version": f"{document.doc}@{content[:12]}.{build_id}",
             "source": source, "indexed_at": built_at}
+
+
+def revision_of(versions: Iterable[tuple[str, str]]) -> str:
+    """A short hash of (document, version) pairs, whatever their order."""
+    return hashlib.sha1("\n".join(sorted(f"{d}={v}" for d, v in versions)).encode()
+                        ).hexdigest()[:16]
 
 
 def paragraph_json(paragraph: Paragraph) -> dict[str, Any]:

@@ -147,8 +147,10 @@ def load_or_build(store: Store, corpus_dir: Path, embedder: Embedder,
         if not rebuild_corrupt:
             raise
         log.warning("%s Rebuilding.", error)
-    store.build(corpus_dir, embedder)
-    return store.load(corpus_dir, embedder)
+    # A shared store keeps what other processes added, replaced or removed: only files it
+    # never held are added from this machine's folder.
+    store.build(corpus_dir, embedder, only=store.pending(corpus_dir) if store.shared else None)
+    return store.load(corpus_dir, embedder, check_corpus=False)  # a skipped file stays pending
 
 
 def _check_history(history: object) -> list[list[str]]:

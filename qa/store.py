@@ -3,9 +3,9 @@
     store = open_store(settings)           # FilesStore (the index/ folder) or a MilvusStore
     store.build(corpus_dir, embedder)      # index the folder's documents → BuildReport
     store.load(corpus_dir, embedder)       # → LoadedIndex (StaleIndex, IndexCorruptError)
+    store.pending(corpus_dir)              # corpus files a load would index first
     store.manifest()                       # the live documents and build facts; no model needed
-    store.revision()                       # changes whenever a build publishes
-    store.remove_document(doc, embedder)   # a shared store's own removal
+    store.revision()                       # changes whenever what a load reads changes
 
 Two implementations:
   FilesStore   the default: FAISS + bm25s files in `index/` (`qa.index`), searched in memory
@@ -13,7 +13,8 @@ Two implementations:
   MilvusStore  `milvus:///path/to.db` (Milvus Lite, embedded) or `milvus://host:19530` (a
                Milvus server): vectors, BM25 and the documents' text live in Milvus, so any
                process can answer; the store is the library, and a build adds or replaces
-               the folder's documents in it (`qa.milvus_store`).
+               the folder's documents in it, keeping the others (`qa.milvus_store`, which
+               also has `remove_document`).
 Either way `load` returns the same `LoadedIndex`; its `rankings` are the three searches that
 retrieval fuses.
 """
@@ -50,11 +51,13 @@ class Store(Protocol):
     spec: str        # how the user named it, for messages
     shared: bool     # other processes may change it: watch `revision()`
 
-    def build(self, corpus_dir: Path, embedder: Embedder,
-              progress: bool = False) -> BuildReport: ...
+    def build(self, corpus_dir: Path, embedder: Embedder, progress: bool = False,
+              only: list[str] | None = None, rebuild: bool = False) -> BuildReport: ...
 
     def load(self, corpus_dir: Path, embedder: Embedder,
              check_corpus: bool = True) -> LoadedIndex: ...
+
+    def pending(self, corpus_dir: Path) -> list[str]: ...
 
     def exists(self) -> bool: ...
 
@@ -74,13 +77,22 @@ class FilesStore:
         self.index_dir = index_dir
         self.spec = str(index_dir)
 
-    def build(self, corpus_dir: Path, embedder: Embedder,
-              progress: bool = False) -> BuildReport:
+    def build(self, corpus_dir: Path, embedder: Embedder, progress: bool = False,
+              only: list[str] | None = None, rebuild: bool = False) -> BuildReport:
+        """Mirror the corpus folder (`only` and `rebuild` change nothing: every build does)."""
         return build_index(corpus_dir, self.index_dir, embedder, progress=progress)
 
     def load(self, corpus_dir: Path, embedder: Embedder,
              check_corpus: bool = True) -> LoadedIndex:
         return load_index(corpus_dir, self.index_dir, embedder, check_corpus=check_corpus)
+
+    def pending(self, corpus_dir: Path) -> list[str]:
+        """Corpus files the live index does not hold (by file name)."""
+        indexed = {d.get("path") for d in (self.manifest() or {}).get("documents", [])}
+        if not corpus_dir.is_dir():
+            return []
+        return sorted(p.name for p in corpus_dir.iterdir() if p.is_file()
+                      and not p.name.startswith(".") and p.name not in indexed)
 
     def exists(self) -> bool:
         return generations.current_generation(self.index_dir) is not None
@@ -101,8 +113,11 @@ class FilesStore:
 
     def is_current(self, corpus_dir: Path, embedder: Embedder) -> bool:
         manifest = self.manifest() or {}
-        return (manifest.get("embedder") == {"id": embedder.id, "dim": embedder.dim}
-                and manifest.get("corpus_hash") == corpus_hash(corpus_dir))
+        try:
+            return (manifest.get("embedder") == {"id": embedder.id, "dim": embedder.dim}
+                    and manifest.get("corpus_hash") == corpus_hash(corpus_dir))
+        except OSError:  # an unreadable corpus folder: a build will say what is wrong
+            return False
 
 
 _shared: dict[str, Store] = {}  # one client per shared store and process

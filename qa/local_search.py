@@ -2,7 +2,9 @@
 vectors, and bm25s over paragraph stems. The default store's `Rankings` (`qa.store`).
 
 Each search returns paragraph rows (positions in `LoadedIndex.paragraphs`), best first, at
-most CANDIDATES; `doc` limits it to one document, searched exactly.
+most CANDIDATES; `doc` limits it to one document, searched exactly. Scores that tie (within
+TIE: duplicate paragraphs, equal BM25 sums) are ordered by row, here and in the Milvus store,
+so that both stores rank alike; each search looks SLACK hits past the cut for the same reason.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from qa.text import bm25_tokens
 
 CANDIDATES = 30
 SENTENCE_FACTOR = 3  # sentences searched per paragraph wanted: one paragraph has several
+SLACK = 10           # hits looked at past the cut, so that ties at the cut break alike
+TIE = 1e-6           # scores closer than this are equal: the earlier row comes first
 
 
 class LocalRankings:
@@ -42,10 +46,9 @@ class LocalRankings:
         allowed = self._allowed(doc)
         if allowed is not None:
             scores = self.index.paragraph_vectors[allowed] @ vector
-            order = np.argsort(-scores)[:CANDIDATES]
-            return [int(allowed[i]) for i in order]
-        _, ids = faiss_search(self.index.faiss, vector[None, :], CANDIDATES)
-        return [int(i) for i in ids[0] if i >= 0]
+            return [int(allowed[i]) for i in top_rows(scores, CANDIDATES)]
+        scores, ids = faiss_search(self.index.faiss, vector[None, :], CANDIDATES + SLACK)
+        return tie_order(zip(ids[0], scores[0], strict=True))[:CANDIDATES]
 
     def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
         """Paragraph rows in the order of their best sentence's cosine with `vector`."""
@@ -55,10 +58,10 @@ class LocalRankings:
         wanted = CANDIDATES * SENTENCE_FACTOR
         if allowed is not None:
             ids = self._doc_sentences(doc or "", allowed)
-            order = ids[np.argsort(-(self.index.sentence_vectors[ids] @ vector))[:wanted]]
+            order = ids[top_rows(self.index.sentence_vectors[ids] @ vector, wanted)]
         else:
-            _, found = faiss_search(self.sentence_faiss, vector[None, :], wanted)
-            order = found[0][found[0] >= 0]
+            scores, found = faiss_search(self.sentence_faiss, vector[None, :], wanted + SLACK)
+            order = tie_order(zip(found[0], scores[0], strict=True))[:wanted]
         return first_rows((int(self.sentence_paragraph[s]) for s in order), CANDIDATES)
 
     def lexical(self, text: str, doc: str | None = None) -> list[int]:
@@ -72,8 +75,7 @@ class LocalRankings:
             masked = np.full_like(scores, -1.0)
             masked[allowed] = scores[allowed]
             scores = masked
-        top = np.argsort(-scores)[:CANDIDATES]
-        return [int(i) for i in top if scores[i] > 0]
+        return [row for row in top_rows(scores, CANDIDATES) if scores[row] > 0]
 
     def _allowed(self, doc: str | None) -> np.ndarray | None:
         if not doc:
@@ -85,6 +87,35 @@ class LocalRankings:
         if doc not in self._sentences_of:
             self._sentences_of[doc] = np.flatnonzero(np.isin(self.sentence_paragraph, allowed))
         return self._sentences_of[doc]
+
+
+def tie_order(hits: Iterable[tuple[int, float]]) -> list[int]:
+    """The ids of best-first (id, score) hits, runs of equal scores (within TIE) put in id
+    order; ids below 0 (FAISS's "no hit") are dropped."""
+    ordered: list[int] = []
+    group: list[int] = []
+    last = None
+    for hit, score in hits:
+        if hit < 0:
+            continue
+        if last is not None and abs(float(score) - last) > TIE:
+            ordered += sorted(group)
+            group = []
+        group.append(int(hit))
+        last = float(score)
+    return ordered + sorted(group)
+
+
+def top_rows(scores: np.ndarray, k: int) -> list[int]:
+    """Positions of the k best scores, best first, ties in position order (`tie_order`);
+    a partial sort, so a million scores cost little more than a scan."""
+    if len(scores) > k + SLACK:
+        threshold = np.partition(scores, -(k + SLACK))[-(k + SLACK)]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(len(scores))
+    order = candidates[np.argsort(-scores[candidates], kind="stable")]
+    return tie_order(zip(order, scores[order], strict=True))[:k]
 
 
 def first_rows(rows: Iterable[int], limit: int) -> list[int]:

@@ -54,7 +54,7 @@ from qa.index import (
     text_key,
 )
 from qa.lexical import passage_text
-from qa.local_search import CANDIDATES, SENTENCE_FACTOR, first_rows
+from qa.local_search import CANDIDATES, SENTENCE_FACTOR, SLACK, first_rows, tie_order
 from qa.text import bm25_tokens, content_vocabulary
 from qa.types import Document, Paragraph
 
@@ -68,7 +68,6 @@ QUERY_WINDOW = 16_384     # the most rows one Milvus query returns
 WRITE_BATCH = 500         # rows per insert
 FILTER_VALUES = 200       # versions per `in [...]` filter
 KINDS = ("meta", "documents", "paragraphs", "sentences", "words")
-SLACK = 10                # extra hits asked for, in case some belong to unpublished rows
 ORPHAN_AGE_S = 3_600      # unpublished rows older than this are a dead build's: deleted
 READ_TIMEOUT_S = 10.0     # per search, query or get: a vanished server fails, not hangs
 WRITE_TIMEOUT_S = 60.0
@@ -517,7 +516,7 @@ class MilvusStore:
         sentence_vectors = {row["key"]: row["dense"] for row in
                             self._rows("sentences", entries, ["key", "dense"])}
         documents, paragraphs, p_vectors, s_vectors, keys = [], [], [], [], {}
-        sentence_keys: dict[str, int] = {}
+        sentence_keys: dict[str, int] = {}  # key → position among the loaded sentences
         for entry in entries:
             found = by_version[entry["version"]]
             if len(found) != entry["paragraphs"]:
@@ -535,7 +534,7 @@ class MilvusStore:
                     key = f"{entry['version']}#{number}#{j}"
                     if key not in sentence_vectors:
                         raise IndexCorruptError(Path(self.spec), f"sentence {key} is missing")
-                    sentence_keys[key] = row
+                    sentence_keys[key] = len(s_vectors)
                     s_vectors.append(sentence_vectors[key])
         words = sorted(content_vocabulary(p.text for p in paragraphs))
         word_vectors = self._word_vectors(words, dim)
@@ -546,7 +545,8 @@ class MilvusStore:
                                "words": len(words)}}
         return LoadedIndex(manifest, documents, paragraphs, None, _matrix(p_vectors, dim),
                            _matrix(s_vectors, dim), rows, words, word_vectors,
-                           rankings=MilvusRankings(self, keys, sentence_keys))
+                           rankings=MilvusRankings(self, keys, sentence_keys,
+                                                   [row for row, _ in rows]))
 
     def _rows(self, kind: str, entries: list[dict[str, Any]],
               fields: list[str]) -> Iterator[dict[str, Any]]:
@@ -584,49 +584,51 @@ class MilvusStore:
 
 
 class MilvusRankings:
-    """The three searches, as Milvus requests; hits map back to loaded paragraph rows, and
-    rows this process has not loaded (unpublished, or newer than its load) are skipped."""
+    """The three searches, as Milvus requests; hits map back to loaded paragraph rows (rows
+    this process has not loaded, unpublished or newer, are skipped), and ties are ordered as
+    the index folder orders them (`qa.local_search.tie_order`)."""
 
     def __init__(self, store: MilvusStore, paragraph_rows: dict[str, int],
-                 sentence_rows: dict[str, int]) -> None:
+                 sentence_ids: dict[str, int], sentence_paragraph: list[int]) -> None:
         self.store = store
         self.paragraph_rows = paragraph_rows
-        self.sentence_rows = sentence_rows
+        self.sentence_ids = sentence_ids
+        self.sentence_paragraph = sentence_paragraph
 
     def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
-        keys = self._search("paragraphs", vector.tolist(), "dense", "IP", CANDIDATES, doc)
-        return first_rows((self.paragraph_rows[k] for k in keys if k in self.paragraph_rows),
-                          CANDIDATES)
+        hits = self._search("paragraphs", vector.tolist(), "dense", "IP", CANDIDATES, doc)
+        return tie_order((self.paragraph_rows[k], d) for k, d in hits)[:CANDIDATES]
 
     def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
-        keys = self._search("sentences", vector.tolist(), "dense", "IP",
-                            CANDIDATES * SENTENCE_FACTOR, doc)
-        return first_rows((self.sentence_rows[k] for k in keys if k in self.sentence_rows),
-                          CANDIDATES)
+        wanted = CANDIDATES * SENTENCE_FACTOR
+        hits = self._search("sentences", vector.tolist(), "dense", "IP", wanted, doc)
+        order = tie_order((self.sentence_ids[k], d) for k, d in hits)[:wanted]
+        return first_rows((self.sentence_paragraph[s] for s in order), CANDIDATES)
 
     def lexical(self, text: str, doc: str | None = None) -> list[int]:
         query = lexical_text(text)
         if not query:
             return []
-        keys = self._search("paragraphs", query, "sparse", "BM25", CANDIDATES, doc)
-        return first_rows((self.paragraph_rows[k] for k in keys if k in self.paragraph_rows),
-                          CANDIDATES)
+        hits = self._search("paragraphs", query, "sparse", "BM25", CANDIDATES, doc)
+        return tie_order((self.paragraph_rows[k], d) for k, d in hits)[:CANDIDATES]
 
     def _search(self, kind: str, data: Any, field: str, metric: str, limit: int,
-                doc: str | None) -> list[str]:
-        """Keys of the best hits, asking for more while rows this process has not loaded
-        (unpublished or newer) crowd out the `limit` it wants."""
-        rows = self.sentence_rows if kind == "sentences" else self.paragraph_rows
+                doc: str | None) -> list[tuple[str, float]]:
+        """(key, distance) of the best hits this process has loaded, best first: at least
+        `limit` + SLACK of them where there are, asking for more while rows it has not
+        loaded crowd them out."""
+        known = self.sentence_ids if kind == "sentences" else self.paragraph_rows
         wanted = limit + SLACK
         while True:
             found = self.store.client.search(
                 self.store.name(kind), data=[data], anns_field=field, limit=wanted,
                 filter=f"doc == {json.dumps(doc)}" if doc else "", output_fields=["key"],
                 search_params={"metric_type": metric}, timeout=READ_TIMEOUT_S)[0]
-            keys = [hit["entity"]["key"] if "entity" in hit else hit["key"] for hit in found]
-            known = sum(key in rows for key in keys)
-            if known >= limit or len(keys) < wanted or wanted >= QUERY_WINDOW:
-                return keys
+            hits = [(hit["entity"]["key"] if "entity" in hit else hit["key"],
+                     float(hit["distance"])) for hit in found]
+            loaded = [(key, distance) for key, distance in hits if key in known]
+            if len(loaded) >= limit + SLACK or len(hits) < wanted or wanted >= QUERY_WINDOW:
+                return loaded
             wanted = min(QUERY_WINDOW, wanted * 2)
 
 

@@ -3,7 +3,8 @@
     python scripts/compare_stores.py                       # Milvus Lite, embedded, in a temp dir
     python scripts/compare_stores.py --store milvus://127.0.0.1:19530
 
-For each eval set (the article's, the heat-pumps notes, one SQuAD article) it builds both
+For each eval set (the article's, the heat-pumps notes, one SQuAD article, and all of those
+plus two more SQuAD articles in one corpus) it builds both
 stores from the same corpus with the real models, asks every question of both, and prints
 how many answers are identical (answer text, abstention, cited paragraphs) and each store's
 answer accuracy, citation accuracy, abstention and false abstention.
@@ -29,11 +30,19 @@ from qa.pipeline import Pipeline  # noqa: E402
 from qa.store import close_store  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SETS = [("article", ROOT / "corpus", [DATA / n for n in ("dev.jsonl", "extra.jsonl",
-                                                        "chat-dev.jsonl", "chat-extra.jsonl")]),
-        ("heat-pumps", None, [DATA / "heat-pumps-chat.jsonl"]),
-        ("squad:normans", ROOT.parent / "shared" / "eval" / "squad" / "normans" / "corpus",
-         [ROOT.parent / "shared" / "eval" / "squad" / "normans" / "questions.jsonl"])]
+SQUAD = ROOT.parent / "shared" / "eval" / "squad"
+ARTICLE_SETS = [DATA / n for n in ("dev.jsonl", "extra.jsonl", "chat-dev.jsonl",
+                                   "chat-extra.jsonl")]
+# (name, corpus files, question files). "mixed" puts five documents (318 paragraphs) in one
+# corpus, so every search has more candidates than it keeps.
+SETS = [("article", [ROOT / "corpus" / "india-japan-semiconductors.txt"], ARTICLE_SETS),
+        ("heat-pumps", [DATA / "heat-pumps.md"], [DATA / "heat-pumps-chat.jsonl"]),
+        ("squad:normans", sorted((SQUAD / "normans" / "corpus").iterdir()),
+         [SQUAD / "normans" / "questions.jsonl"]),
+        ("mixed", [ROOT / "corpus" / "india-japan-semiconductors.txt", DATA / "heat-pumps.md",
+                   *[f for a in ("normans", "black-death", "harvard-university")
+                     for f in sorted((SQUAD / a / "corpus").iterdir())]],
+         [*ARTICLE_SETS, DATA / "heat-pumps-chat.jsonl"])]
 
 
 def answers(pipeline: Pipeline, items: list[dict[str, Any]]) -> tuple[list, list]:
@@ -55,13 +64,13 @@ def main() -> int:
     embedder = MiniLMEmbedder()
     with tempfile.TemporaryDirectory(prefix="qa-compare-") as tmp:
         folder = Path(tmp)
-        heat = folder / "heat-corpus"
-        heat.mkdir()
-        (heat / "heat-pumps.md").write_bytes((DATA / "heat-pumps.md").read_bytes())
         print(f"{'set':16} {'n':>5} {'same':>6}   {'answer':>13} {'cite':>13} "
               f"{'abstain':>13} {'f-abst':>13}   (files / milvus)")
-        for name, corpus, files in SETS:
-            corpus = corpus or heat
+        for name, sources, files in SETS:
+            corpus = folder / f"corpus-{name.replace(':', '-')}"
+            corpus.mkdir()
+            for source in sources:
+                (corpus / source.name).write_bytes(source.read_bytes())
             items = [item for f in files for item in read_eval_file(f)]
             prefix = f"c{uuid.uuid4().hex[:12]}"
             spec = (f"{args.store}{'&' if '?' in args.store else '?'}prefix={prefix}"

@@ -54,8 +54,8 @@ from qa.index import (
     text_key,
 )
 from qa.lexical import passage_text
-from qa.local_search import CANDIDATES, SENTENCE_FACTOR, SLACK, first_rows, tie_order
-from qa.text import bm25_tokens, content_vocabulary
+from qa.milvus_search import QUERY_WINDOW, READ_TIMEOUT_S, MilvusRankings, lexical_text
+from qa.text import content_vocabulary
 from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,10 @@ FORMAT_VERSION = 2        # 2: unique versions per build, `written`, tombstones,
 MAX_VARCHAR = 65_535      # Milvus's longest VARCHAR, in bytes
 KEY_CHARS = 512
 READ_BATCH = 1_000        # ids per get
-QUERY_WINDOW = 16_384     # the most rows one Milvus query returns
 WRITE_BATCH = 500         # rows per insert
 FILTER_VALUES = 200       # versions per `in [...]` filter
 KINDS = ("meta", "documents", "paragraphs", "sentences", "words")
 ORPHAN_AGE_S = 3_600      # unpublished rows older than this are a dead build's: deleted
-READ_TIMEOUT_S = 10.0     # per search, query or get: a vanished server fails, not hangs
 WRITE_TIMEOUT_S = 60.0
 
 
@@ -92,13 +90,6 @@ def parse_spec(spec: str) -> tuple[str, str]:
         raise IndexError_(f"{spec!r}: an embedded store is an absolute path ending in .db, "
                           "as in milvus:///home/me/qa.db")
     return parts.path, prefix
-
-
-def lexical_text(text: str) -> str:
-    """The stems bm25s would index, spelt so that Milvus's standard tokenizer (\\w+) keeps
-    each one whole: a stem like "3.5" or "%" becomes "3_2e_5" or "_25_"."""
-    return " ".join(re.sub(r"\W", lambda m: f"_{ord(m.group()):x}_", token)
-                    for token in bm25_tokens(text))
 
 
 def word_key(word: str) -> str:
@@ -581,55 +572,6 @@ class MilvusStore:
             raise IndexCorruptError(Path(self.spec), f"{len(words) - seen} word vectors are "
                                     "missing")
         return vectors
-
-
-class MilvusRankings:
-    """The three searches, as Milvus requests; hits map back to loaded paragraph rows (rows
-    this process has not loaded, unpublished or newer, are skipped), and ties are ordered as
-    the index folder orders them (`qa.local_search.tie_order`)."""
-
-    def __init__(self, store: MilvusStore, paragraph_rows: dict[str, int],
-                 sentence_ids: dict[str, int], sentence_paragraph: list[int]) -> None:
-        self.store = store
-        self.paragraph_rows = paragraph_rows
-        self.sentence_ids = sentence_ids
-        self.sentence_paragraph = sentence_paragraph
-
-    def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
-        hits = self._search("paragraphs", vector.tolist(), "dense", "IP", CANDIDATES, doc)
-        return tie_order((self.paragraph_rows[k], d) for k, d in hits)[:CANDIDATES]
-
-    def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
-        wanted = CANDIDATES * SENTENCE_FACTOR
-        hits = self._search("sentences", vector.tolist(), "dense", "IP", wanted, doc)
-        order = tie_order((self.sentence_ids[k], d) for k, d in hits)[:wanted]
-        return first_rows((self.sentence_paragraph[s] for s in order), CANDIDATES)
-
-    def lexical(self, text: str, doc: str | None = None) -> list[int]:
-        query = lexical_text(text)
-        if not query:
-            return []
-        hits = self._search("paragraphs", query, "sparse", "BM25", CANDIDATES, doc)
-        return tie_order((self.paragraph_rows[k], d) for k, d in hits)[:CANDIDATES]
-
-    def _search(self, kind: str, data: Any, field: str, metric: str, limit: int,
-                doc: str | None) -> list[tuple[str, float]]:
-        """(key, distance) of the best hits this process has loaded, best first: at least
-        `limit` + SLACK of them where there are, asking for more while rows it has not
-        loaded crowd them out."""
-        known = self.sentence_ids if kind == "sentences" else self.paragraph_rows
-        wanted = limit + SLACK
-        while True:
-            found = self.store.client.search(
-                self.store.name(kind), data=[data], anns_field=field, limit=wanted,
-                filter=f"doc == {json.dumps(doc)}" if doc else "", output_fields=["key"],
-                search_params={"metric_type": metric}, timeout=READ_TIMEOUT_S)[0]
-            hits = [(hit["entity"]["key"] if "entity" in hit else hit["key"],
-                     float(hit["distance"])) for hit in found]
-            loaded = [(key, distance) for key, distance in hits if key in known]
-            if len(loaded) >= limit + SLACK or len(hits) < wanted or wanted >= QUERY_WINDOW:
-                return loaded
-            wanted = min(QUERY_WINDOW, wanted * 2)
 
 
 def document_entry(document: Document, source: str, built_at: str,

@@ -456,7 +456,8 @@ class Answerer:
 
     def _abstain(self, reason: str, debug: dict[str, Any]) -> Draft:
         debug["abstain"] = reason
-        text = (f"The {self.subject} does not say. I found no passage that answers this "
+        verb = "do" if self.subject.endswith("s") else "does"
+        text = (f"The {self.subject} {verb} not say. I found no passage that answers this "
                 f"question, so there is nothing to cite.")
         return Draft(text, True, (), None, debug)
 

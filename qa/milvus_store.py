@@ -134,8 +134,9 @@ class MilvusStore:
                 if client.has_collection(self.name(kind)):
                     client.load_collection(self.name(kind))
         except Exception as error:  # pymilvus raises several kinds for the same reason
+            detail = getattr(error, "message", None) or str(error)
             raise IndexError_(f"Cannot open the Milvus store {self.spec}: "
-                              f"{str(error)[:300]}") from error
+                              f"{detail[:300]}") from error
         return client
 
     def close(self) -> None:

@@ -58,11 +58,15 @@ class RayEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         ray = connect(self.address)
+        # Ray Data configures its loggers when imported: its INFO lines on every dataset
+        # would drown the build's own report.
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = progress
         items = [{"position": i, "text": text} for i, text in enumerate(texts)]
         embedded = ray.data.from_items(items).map_batches(
-            EmbedBatch, batch_size=self.batch_size, num_cpus=1,
+            EmbedBatch, batch_size=self.batch_size, num_cpus=1, max_restarts=0,
             compute=ray.data.ActorPoolStrategy(size=self.actors))
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         seen = 0

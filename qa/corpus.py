@@ -42,6 +42,15 @@ class _Block:
     page: int | None = None
 
 
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The documents' files in a corpus folder, by name: supported suffixes, no hidden files
+    (none when the folder does not exist)."""
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     """Every readable document in `corpus_dir`, and one warning per file that was skipped."""
     if not corpus_dir.is_dir():

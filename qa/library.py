@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, cast
 from filelock import FileLock, Timeout
 
 from qa.config import Settings
-from qa.corpus import SUPPORTED_SUFFIXES, doc_id_for, load_document
+from qa.corpus import corpus_files, doc_id_for, load_document
 from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
 from qa.index import BuildReport, corpus_hash
@@ -168,7 +168,7 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
     if store.shared:
         return _remove_from_store(settings, cast("MilvusStore", store), name)
     with _library_lock(settings):
-        files = _corpus_files(corpus)
+        files = corpus_files(corpus)
         found = [p for p in files if name in (p.name, doc_id_for(p))]
         if not found:
             known = ", ".join(p.name for p in files) or "none"
@@ -242,7 +242,7 @@ def listing(settings: Settings) -> Listing:
         pending = store.pending(settings.corpus_dir) if manifest else []
         return Listing(entries, built_at, pending, bool(pending))
     indexed = {e.path for e in entries}
-    files = _corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []
+    files = corpus_files(settings.corpus_dir)
     stale = bool(manifest) and manifest.get("corpus_hash") != corpus_hash(settings.corpus_dir)
     return Listing(entries, built_at, [p.name for p in files if p.name not in indexed], stale)
 
@@ -256,7 +256,7 @@ def _plan_add(corpus: Path, source: Path, replace: bool,
     if target in planned:
         raise InputError(f"{source.name}: another file of this command is also named "
                          f"{target.name}.")
-    same_id = [p for p in _corpus_files(corpus) if doc_id_for(p) == doc_id_for(target)]
+    same_id = [p for p in corpus_files(corpus) if doc_id_for(p) == doc_id_for(target)]
     others = [p for p in same_id if p.name != target.name]
     existing = target if target in same_id else None
     data = source.read_bytes()
@@ -271,13 +271,6 @@ def _plan_add(corpus: Path, source: Path, replace: bool,
         status = "replaced" if existing is not None or others else "added"
     return source, target, others, Added(str(source), target.name, doc_id_for(target),
                                          len(document.paragraphs), status)
-
-
-def _corpus_files(corpus: Path) -> list[Path]:
-    if not corpus.is_dir():
-        return []
-    return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
 def _embedding_line(build: BuildReport | None) -> str:

@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from qa.corpus import SUPPORTED_SUFFIXES, doc_id_for, load_corpus
+from qa.corpus import corpus_files, doc_id_for, load_corpus
 from qa.embedding import Embedder
 from qa.errors import DocumentError, IndexCorruptError, IndexError_
 from qa.index import (
@@ -604,10 +604,3 @@ def paragraph_from_json(doc: str, data: dict[str, Any]) -> Paragraph:
 
 def _matrix(vectors: list[Any], dim: int) -> np.ndarray:
     return np.asarray(vectors, np.float32).reshape(len(vectors), dim)
-
-
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    if not corpus_dir.is_dir():
-        return []
-    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.suffix.lower() in SUPPORTED_SUFFIXES)

@@ -30,6 +30,7 @@ import numpy as np
 
 from qa import generations
 from qa.config import Settings
+from qa.corpus import corpus_files
 from qa.embedding import Embedder
 from qa.errors import InputError
 from qa.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
@@ -89,10 +90,7 @@ class FilesStore:
     def pending(self, corpus_dir: Path) -> list[str]:
         """Corpus files the live index does not hold (by file name)."""
         indexed = {d.get("path") for d in (self.manifest() or {}).get("documents", [])}
-        if not corpus_dir.is_dir():
-            return []
-        return sorted(p.name for p in corpus_dir.iterdir() if p.is_file()
-                      and not p.name.startswith(".") and p.name not in indexed)
+        return [p.name for p in corpus_files(corpus_dir) if p.name not in indexed]
 
     def exists(self) -> bool:
         return generations.current_generation(self.index_dir) is not None

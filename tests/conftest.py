@@ -6,7 +6,6 @@ import hashlib
 import importlib.util
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -116,10 +115,10 @@ def app_server(real_pipeline: Any,
 def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`milvus-lite server` in its own process on 127.0.0.1 (data in a temporary folder):
     "host:port". Tests share it; each uses its own collection prefix."""
+    from scripts.load_test import free_port
+
     folder = tmp_path_factory.mktemp("milvus-server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = folder / "server.log"
     with log.open("w") as out:
         process = subprocess.Popen(

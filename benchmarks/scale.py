@@ -46,7 +46,6 @@ from qa.reader import default_reader  # noqa: E402
 from qa.sentences import split_sentences  # noqa: E402
 from qa.text import content_vocabulary  # noqa: E402
 from qa.types import Document, Paragraph, Sentence  # noqa: E402
-from qa.verifier import default_verifier  # noqa: E402
 
 POOL = 6_000          # distinct sentences embedded for the synthetic paragraphs
 PER_DOCUMENT = 1_000
@@ -139,7 +138,7 @@ def run(n: int) -> dict[str, Any]:
     index, figures = synthetic_index(article, embedder, n)
     started = time.perf_counter()
     reader = default_reader()
-    pipeline = Pipeline(settings, embedder, index, reader, default_verifier())
+    pipeline = Pipeline(settings, embedder, index, reader)
     figures["pipeline_init_s"] = time.perf_counter() - started
     figures["rss_growth_gb"] = (rss_bytes() - rss_before) / 1e9
     items = [item for path in QUESTION_FILES for item in read_eval_file(path)]

@@ -58,7 +58,6 @@ from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
 from qa.text import content_stems, family_roots, stem, tokenize
 from qa.types import Paragraph, Sentence
-from qa.verifier import Verifier
 
 # Weights of the sentence score; tuned on SQuAD articles and the development questions.
 W_DENSE, W_SENTENCE, W_PARAGRAPH, W_TYPE, W_RANK = 0.20, 0.60, 0.20, 0.10, 0.05
@@ -132,11 +131,10 @@ class Answerer:
     """Builds answers from retrieved paragraphs; built once per loaded index."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder,
-                 reader: Reader | None = None, verifier: Verifier | None = None) -> None:
+                 reader: Reader | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.reader = reader
-        self.verifier = verifier
         texts = [s.text for p in index.paragraphs for s in p.sentences]
         self.analyser = QuestionAnalyser(texts, index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
@@ -179,9 +177,7 @@ class Answerer:
         # what the reader's doubt rule looks at, for choosing its settings from a dump
         debug["literal_coverage"] = round(_literal_coverage(info.terms, best.matches), 3)
         debug["doubt_applies"] = not info.wants_list and context_vector is None
-        verdict = self._verify(info, best, debug) if debug["doubt_applies"] else None
-        reasons = list(self._abstention_reasons(info, best, context_vector is not None,
-                                                verdict))
+        reasons = list(self._abstention_reasons(info, best, context_vector is not None))
         if (kind == "list" and self.reader is not None and best.items_margin is not None
                 and best.items_margin >= self.reader.abstain_margin):
             # "Which projects came out of the agreement?": the items follow the sentence
@@ -195,7 +191,7 @@ class Answerer:
         waived = waived_rules(kind, named, focus_terms(info.terms), contrasted)
         reasons = [(rule, why) for rule, why in reasons if rule not in waived]
         debug["rules"] = list(dict.fromkeys(rule for rule, _ in reasons))
-        short = (self._read(best, verdict, debug) if self.reader is not None
+        short = (self._read(best, debug) if self.reader is not None
                  else _short_answer(best, info))
         if kind == "list" and short is None:  # the items, in bold, where the sentence lists them
             short = enumeration(best.paragraph.text[best.start:best.end])
@@ -247,31 +243,17 @@ class Answerer:
         know that the passage's "Tokyo Electron" is the question's "TEL"."""
         return spell_out_acronyms(info.corrected, self.long_forms)
 
-    def _read(self, best: Candidate, verdict: float | None,
-              debug: dict[str, Any]) -> str | None:
+    def _read(self, best: Candidate, debug: dict[str, Any]) -> str | None:
         """The reader's span inside the chosen sentence (the sentence before, quoted for
         context, is read but not answered from), when it beats "no answer" by the margin
-        chosen on the reader's validation article and the verifier agrees that the sentence
-        answers (`Verifier.short_logit`); else None (the quote stands alone)."""
+        chosen on the reader's validation article; else None (the quote stands alone)."""
         assert self.reader is not None
         span = best.reading
         if span is None:
             return None
         answer = best.paragraph.text[span.start:span.end].strip()
         debug["reader"] = {"span": answer, "margin": round(span.margin, 2)}
-        if self.verifier is not None and verdict is not None:
-            return answer if answer and self.verifier.shows_short(span.margin, verdict) else None
         return answer if answer and span.margin >= self.reader.null_margin else None
-
-    def _verify(self, info: QuestionInfo, best: Candidate,
-                debug: dict[str, Any]) -> float | None:
-        """The verifier's logit that the quoted sentence answers the question, or None."""
-        if self.verifier is None:
-            return None
-        quote = best.paragraph.text[best.start:best.end]
-        verdict = self.verifier.scores(self._reader_question(info), [quote])[0]
-        debug["verifier"] = round(verdict, 2)
-        return verdict
 
     # -- scoring -----------------------------------------------------------------------------
     def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
@@ -341,8 +323,8 @@ class Answerer:
                     parts.append(paragraphs[near].text)
         return " ".join(parts)
 
-    def _abstention_reasons(self, info: QuestionInfo, best: Candidate, follow_up: bool,
-                            verdict: float | None = None) -> Iterator[tuple[str, str]]:
+    def _abstention_reasons(self, info: QuestionInfo, best: Candidate,
+                            follow_up: bool) -> Iterator[tuple[str, str]]:
         """Why the best evidence does not answer this question, strongest reason first, as
         (rule, message) pairs; the rule names are those of the README's ablation table."""
         question_stems = {t.stem for t in info.terms}
@@ -396,10 +378,6 @@ class Answerer:
                   and _literal_coverage(info.terms, best.matches) >= COVERED_DOUBT_COVERAGE):
                 yield "reader-doubt", ("the reader finds no answer in the best sentence, though "
                                        f"it has the question's words ({reading.margin:.1f})")
-            if (verdict is not None and self.verifier is not None
-                    and verdict < self.verifier.abstain_logit):
-                yield "verifier-doubt", ("the verifier reads the best sentence as not answering "
-                                         f"the question ({verdict:.1f})")
             strict = info.strict_type and info.answer_type in ("date", "number")
             if strict and best.typed and not any(_overlap(a, b, reading) for a, b in best.typed):
                 yield "reader-type", (f"the reader's answer in the best sentence is not the "

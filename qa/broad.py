@@ -166,19 +166,20 @@ def waived_rules(kind: str, named: list[tuple[float, float]], focus: int,
     must find, its match in the quote and in the quote's paragraph (0…1); `focus`: its
     terms that are not words of its form (`focus_terms`).
 
-    Let off: the reader's and the verifier's doubt, for a short question only (MAX_FOCUS_TERMS):
-    "What role does Renesas play?", not SQuAD's "What does a custom or expectation do to affect
-    a building before its built?", written from a sentence with one thing changed, which the
-    doubt is there to catch (never the reader's floor: a reader that sure of "no answer" refused
-    SQuAD's unanswerable broad questions rightly, 12 of 67 on the seen articles); for a
-    comparison, a word whose opposite the quote says; the coverage floors when the quote names
-    all the question names, or (`sides_contrasted`) a comparison of "each X" (X a word of the
-    document, or "side") whose quote sets two names against each other; a rival name in the
-    quote, for why / how / role ("Why did Modi visit a plant in Sendai?" — the sentence names
-    Sendai, its paragraph Modi), when the quote names one of them and its paragraph all."""
+    Let off: the reader's doubt, for a short question only (MAX_FOCUS_TERMS): "What role
+    does Renesas play?", not SQuAD's "What does a custom or expectation do to affect a
+    building before its built?", written from a sentence with one thing changed, which the
+    doubt is there to catch (never the reader's floor: a reader that sure of "no answer"
+    refused SQuAD's unanswerable broad questions rightly, 12 of 67 on the seen articles);
+    for a comparison, a word whose opposite the quote says; the coverage floors when the
+    quote names all the question names, or (`sides_contrasted`) a comparison of "each X"
+    (X a word of the document, or "side") whose quote sets two names against each other; a
+    rival name in the quote, for why / how / role ("Why did Modi visit a plant in Sendai?"
+    — the sentence names Sendai, its paragraph Modi), when the quote names one of them and
+    its paragraph all."""
     if kind not in BROAD_KINDS:
         return set()
-    waived = {"reader-doubt", "verifier-doubt"} if focus <= MAX_FOCUS_TERMS else set()
+    waived = {"reader-doubt"} if focus <= MAX_FOCUS_TERMS else set()
     if kind == "compare":
         waived.add("antonym")  # two sides compared say opposite things by design
     if named and min(m for m, _ in named) >= 0.5 or sides_contrasted:

@@ -31,13 +31,12 @@ class Settings:
     top_k: int = 8
     max_question_chars: int = MAX_QUESTION_CHARS
     reader: bool = True  # the trained span reader (models/reader/); QA_READER=0 turns it off
-    verifier: bool = True  # the answerability verifier (models/verifier/), with the reader
     store: str = ""  # where the index lives (`qa.store`): "" the index folder, or milvus://…
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, overridden by QA_CORPUS_DIR / QA_INDEX_DIR / QA_STORE / QA_READER, then by
-        non-None overrides. QA_VERIFIER=0 turns the verifier off."""
+        non-None overrides."""
         settings = cls()
         env = {
             "corpus_dir": os.environ.get("QA_CORPUS_DIR"),
@@ -48,8 +47,6 @@ class Settings:
             changes["store"] = os.environ["QA_STORE"].strip()
         if os.environ.get("QA_READER", "").strip().lower() in {"0", "off", "false", "no"}:
             changes["reader"] = False
-        if os.environ.get("QA_VERIFIER", "").strip().lower() in {"0", "off", "false", "no"}:
-            changes["verifier"] = False
         for key, value in overrides.items():
             if value is not None:
                 changes[key] = Path(value) if key.endswith("_dir") else value

@@ -90,7 +90,7 @@ class LivePipeline:
     def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder
         index = self.store.load(settings.corpus_dir, embedder, check_corpus=check_corpus)
-        fresh = Pipeline(settings, embedder, index, self.current.reader, self.current.verifier)
+        fresh = Pipeline(settings, embedder, index, self.current.reader)
         with self._swap:
             self._current = fresh
 

@@ -30,7 +30,6 @@ from qa.retrieval import Hit, Query, Retriever
 from qa.store import Store, open_store
 from qa.summary import Summarizer
 from qa.types import Answer, Document
-from qa.verifier import Verifier, default_verifier
 
 log = logging.getLogger(__name__)
 
@@ -42,34 +41,29 @@ class Pipeline:
     """Loaded models and index, ready to answer; safe to share between threads."""
 
     def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex,
-                 reader: Reader | None = None, verifier: Verifier | None = None) -> None:
+                 reader: Reader | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.index = index
         self.reader = reader
-        self.verifier = verifier
         self.retriever = Retriever(index, embedder)
-        self.answerer = Answerer(index, embedder, reader, verifier)
+        self.answerer = Answerer(index, embedder, reader)
         self.summarizer = Summarizer(index, self.answerer.analyser.idf)
         self._lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None,
-             rebuild_corrupt: bool = False, reader: Reader | None = None,
-             verifier: Verifier | None = None) -> Pipeline:
+             rebuild_corrupt: bool = False, reader: Reader | None = None) -> Pipeline:
         """Load the index, building it first when it is missing or stale.
 
-        The reader is the shipped one unless given, or none when `settings.reader` is off; so
-        is the verifier, which also needs `settings.verifier` and a reader."""
+        The reader is the shipped one unless given, or none when `settings.reader` is off."""
         settings = settings or Settings.from_env()
         embedder = embedder or MiniLMEmbedder()
         index = load_or_build(open_store(settings), settings.corpus_dir, embedder,
                               rebuild_corrupt=rebuild_corrupt)
         if reader is None and settings.reader:
             reader = _loaded_reader()
-        if verifier is None and reader is not None and settings.reader and settings.verifier:
-            verifier = _loaded_verifier()
-        pipeline = cls(settings, embedder, index, reader, verifier)
+        pipeline = cls(settings, embedder, index, reader)
         warm_up = getattr(embedder, "warm_up", None)  # a lazily loaded model loads now,
         if warm_up is not None:                       # not in the first question
             warm_up()
@@ -139,19 +133,6 @@ def _loaded_reader() -> Reader | None:
         log.warning("%s Answering without the reader.", error)
         return None
     return reader
-
-
-def _loaded_verifier() -> Verifier | None:
-    """The shipped verifier, loaded; damaged weights are reported and the engine goes on
-    without it, as without the reader."""
-    try:
-        verifier = default_verifier()
-        if verifier is not None:
-            verifier.warm_up()
-    except ReaderError as error:
-        log.warning("%s Answering without the verifier.", error)
-        return None
-    return verifier
 
 
 def load_or_build(store: Store, corpus_dir: Path, embedder: Embedder,

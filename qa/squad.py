@@ -108,7 +108,7 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "reader_span": answer.debug.get("reader", {}).get("span"),
             "literal_coverage": answer.debug.get("literal_coverage"),
             "doubt_applies": answer.debug.get("doubt_applies"),
-            "kind": answer.debug.get("kind"), "best": answer.debug.get("best"),
+            "kind": answer.debug.get("kind"), "best": answer.debug.get("best"), "quote": best,
             "answer_type": answer.debug.get("type"),
             "strict_type": answer.debug.get("strict_type")}
 

@@ -148,7 +148,7 @@ def _library(settings: Settings, args: argparse.Namespace) -> int:
     from qa import library
 
     if args.command == "list":
-        print(library.listing(settings).format())
+        print(library.listing(settings).format(settings.store))
         return 0
     from qa.embedding import MiniLMEmbedder  # the model loads only if something is embedded
 

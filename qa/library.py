@@ -100,9 +100,12 @@ class Listing:
     not_indexed: list[str] = field(default_factory=list)  # corpus files the index lacks
     stale: bool = False  # the corpus changed since the last build
 
-    def format(self) -> str:
+    def format(self, store: str = "") -> str:
+        """The listing as a table, with the commands to run next (naming `store`, where the
+        index lives elsewhere than the index folder)."""
+        where = f" --store {store}" if store else ""
         if not self.entries and not self.not_indexed:
-            return "No documents indexed yet: add one with  qa add FILE"
+            return f"No documents indexed yet: add one with  qa add FILE{where}"
         rows = [("document", "paragraphs", "pages", "indexed", "file", "title")]
         rows += [(e.doc, str(e.paragraphs), str(e.pages or ""), e.indexed_at.replace("T", " ")
                   [:16], e.path, e.title) for e in self.entries]
@@ -110,9 +113,9 @@ class Listing:
         lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)),
                             row[5]]).rstrip() for row in rows]
         if self.not_indexed:
-            lines.append(f"not indexed yet: {', '.join(self.not_indexed)} (run qa build)")
+            lines.append(f"not indexed yet: {', '.join(self.not_indexed)} (run qa build{where})")
         elif self.stale:
-            lines.append("The corpus changed since the index was built: run qa build")
+            lines.append(f"The corpus changed since the index was built: run qa build{where}")
         return "\n".join(lines)
 
 

@@ -176,12 +176,16 @@ def test_list_shows_files_not_indexed_yet(indexed: Settings) -> None:
     write(indexed.corpus_dir, "dropped.md", NOTES)
     listed = library.listing(indexed)
     assert listed.not_indexed == ["dropped.md"]
-    assert "not indexed yet: dropped.md" in listed.format()
+    assert "not indexed yet: dropped.md (run qa build)" in listed.format()
+    spec = "milvus:///tmp/team.db"  # the next command names the store the listing came from
+    assert f"(run qa build --store {spec})" in listed.format(spec)
 
 
 def test_list_without_an_index(tmp_path: Path) -> None:
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     assert "No documents indexed yet" in library.listing(settings).format()
+    assert library.listing(settings).format("milvus://db:19530").endswith(
+        "qa add FILE --store milvus://db:19530")
 
 
 def test_html_keeps_the_text_and_drops_the_page_furniture(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
     python app.py                  # http://127.0.0.1:7860
     python app.py --port 8000      # or GRADIO_SERVER_PORT=8000
-    python app.py --host 0.0.0.0   # listen on every interface (no share link, ever)
+    python app.py --host 0.0.0.0   # every interface: needs accounts (qa user add) first
+    python app.py --host 0.0.0.0 --open-access   # or: everyone an anonymous reader (warned)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import sys
 
 from qa import Pipeline, QAError, Settings
+from qa.access import Gate, is_loopback
 from qa.cli import quiet_libraries
 
 DEFAULT_HOST = "127.0.0.1"
@@ -30,6 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"port (default $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
     parser.add_argument("--corpus", default=None, help="corpus folder (default corpus/)")
     parser.add_argument("--index", default=None, help="index folder (default index/)")
+    parser.add_argument("--open-access", action="store_true",
+                        help="beyond loopback without accounts: serve everyone as an "
+                             "anonymous reader who can ask but not change the documents")
     parser.add_argument("--store", default=None, help="where the index lives instead: "
                         "milvus:///abs/path.db or milvus://host:19530 (default $QA_STORE)")
     return parser.parse_args(argv)
@@ -53,15 +58,23 @@ def main(argv: list[str] | None = None) -> int:
     from qa.ui import build_app, launch_options
 
     quiet_libraries()
+    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, store=args.store)
     try:
-        pipeline = Pipeline.load(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index,
-                                                   store=args.store))
+        gate = Gate.for_app(settings.index_dir, args.host, open_access=args.open_access)
+        pipeline = Pipeline.load(settings, serve_stale=True)
     except QAError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    app = build_app(pipeline).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    if args.open_access and not gate.login_required and not is_loopback(args.host):
+        print(f"WARNING: serving {args.host}:{args.port} with no accounts: anyone who can "
+              f"reach it can ask questions about every document (they cannot change them).",
+              file=sys.stderr)
+    app = build_app(pipeline, gate=gate).queue(default_concurrency_limit=CONCURRENCY,
+                                               max_size=QUEUE_SIZE)
+    auth = {"auth": gate.login, "auth_message": "Log in with your account or an API token "
+            "(qa user / qa token)."} if gate.login_required else {}
     try:
-        app.launch(server_name=args.host, server_port=args.port, **launch_options())
+        app.launch(server_name=args.host, server_port=args.port, **auth, **launch_options())
     except OSError as error:  # port taken, unknown host, no permission
         print(f"error: cannot serve on {args.host}:{args.port} ({error})", file=sys.stderr)
         return 1

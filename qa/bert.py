@@ -19,6 +19,8 @@ from typing import Any
 import torch
 from torch import nn
 
+MAX_QUESTION_TOKENS = 64  # of a question/passage pair; SQuAD's questions hold under 40
+
 
 class _Embeddings(nn.Module):
     def __init__(self, config: dict[str, Any]) -> None:
@@ -197,6 +199,17 @@ class WordPieces:
                 self._configured[key] = tokenizer
             return self._configured[key]
 
+    def clip(self, text: str, max_tokens: int) -> str:
+        """The text cut after its first `max_tokens` word pieces. A question longer than the
+        window less the stride left no room for the passage: the tokenizer panicked."""
+        encoding = self._tokenizer("longest_first", max_tokens + 2).encode(text)
+        if not encoding.overflowing:
+            return text
+        ends = [end for (_, end), special in zip(encoding.offsets,
+                                                 encoding.special_tokens_mask, strict=True)
+                if not special]
+        return text[:ends[-1]] if ends else ""
+
     def texts(self, texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
         """Single texts, truncated and padded to the longest: model inputs."""
         encodings = self._tokenizer("longest_first", max_length).encode_batch(texts)
@@ -205,8 +218,10 @@ class WordPieces:
     def pairs(self, questions: list[str], passages: list[str], max_length: int,
               stride: int) -> PairEncoding:
         """Question/passage pairs; a long passage becomes overlapping windows, each with the
-        whole question (the passage alone is truncated), in transformers' order."""
+        question (its first `MAX_QUESTION_TOKENS`; the passage alone is windowed), in
+        transformers' order."""
         tokenizer = self._tokenizer("only_second", max_length, stride)
+        questions = [self.clip(q, MAX_QUESTION_TOKENS) for q in questions]
         encodings = tokenizer.encode_batch(list(zip(questions, passages, strict=True)))
         rows, samples = [], []
         for sample, encoding in enumerate(encodings):

@@ -7,6 +7,7 @@
     qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.library)
     qa bench [--quick]                                          (see benchmarks/run.py)
     qa feedback list | qa feedback export FILE.jsonl            (see qa.feedback)
+    qa user add|remove|list|passwd | qa token create|list|revoke (see qa.access)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
 """
 
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from qa.access import commands as access_commands
 from qa.config import Settings
 from qa.errors import InputError, QAError
 
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = feedback_commands.add_parser(
         "export", parents=[common], help="write the disliked answers as eval items (JSONL)")
     export.add_argument("out", type=Path, metavar="FILE.jsonl", help="where to write them")
+    access_commands.register(commands, common, _Parser)
     bench = commands.add_parser("bench", parents=[common],  # runs on a copy of the article
                                 help="measure speed on this machine (benchmarks/)")
     bench.add_argument("--quick", action="store_true", help="skip the 1 M-vector tier")
@@ -108,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return _bench(args)
         if args.command == "feedback":
             return _feedback(settings, args)
+        if args.command in ("user", "token"):
+            return access_commands.run(settings.index_dir, args)
         return _eval(settings, args)
     except QAError as error:
         print(f"qa: error: {error}", file=sys.stderr)

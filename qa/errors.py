@@ -6,7 +6,8 @@
     ├── CorpusError             no usable documents at all
     ├── IndexError_             the index on disk is missing, stale or corrupt
     │   └── IndexCorruptError   unreadable or inconsistent files: fix with `qa build`
-    └── ReaderError             the span reader's weights are missing or altered
+    ├── ReaderError             the span reader's weights are missing or altered
+    └── AccessDenied            the caller may not do this (role, login, quota)
 
 Nothing here is raised for programming errors; those stay ordinary exceptions.
 """
@@ -46,3 +47,7 @@ class IndexCorruptError(IndexError_):
 
 class ReaderError(QAError):
     """The span reader's weights are missing or do not match their checksum."""
+
+
+class AccessDenied(QAError):
+    """The caller is not allowed to do this: not logged in, the wrong role, over a quota."""

@@ -27,6 +27,7 @@ from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
 from qa.faiss_index import load_faiss, make_faiss_index
 from qa.lexical import build_bm25, load_bm25, passage_text, save_bm25
+from qa.prepared import prepared_vectors, text_key
 from qa.text import content_vocabulary
 from qa.types import Document, Paragraph, Sentence
 
@@ -94,10 +95,6 @@ def corpus_hash(corpus_dir: Path) -> str:
             except OSError:  # skipped by load_corpus; readable again later means stale
                 digest.update(b"unreadable")
     return digest.hexdigest()
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
@@ -233,12 +230,13 @@ def _check_shapes(index_dir: Path, dim: int, faiss_index: Any, paragraphs: list[
 
 
 def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the live generation by text hash, if it was built by the same embedder."""
+    """Vectors of the live generation by text hash, if it was built by the same embedder, and
+    those embedded ahead of this build (`qa.prepared`)."""
+    cache: dict[str, np.ndarray] = prepared_vectors(index_dir, embedder)
     try:
         index = load_index(Path("."), index_dir, embedder, check_corpus=False)
     except Exception:  # nothing reusable; a full build follows
-        return {}
-    cache: dict[str, np.ndarray] = {}
+        return cache
     for paragraph, vector in zip(index.paragraphs, index.paragraph_vectors, strict=True):
         cache[text_key(passage_text(paragraph))] = vector
     texts = [s.text for p in index.paragraphs for s in p.sentences]

@@ -161,6 +161,17 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
         return AddReport([item[3] for item in plan], report)
 
 
+def catch_up(settings: Settings, embedder: Embedder) -> BuildReport | None:
+    """Index what the corpus folder holds and the index lacks (after an interrupted add, say);
+    None when it is current already."""
+    with _library_lock(settings):
+        store = open_store(settings)
+        if store.is_current(settings.corpus_dir, embedder):
+            return None
+        only = store.pending(settings.corpus_dir) if store.shared else None
+        return store.build(settings.corpus_dir, embedder, only=only)
+
+
 def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
     """Delete one document (by id or file name) from the corpus and re-index without it."""
     if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:

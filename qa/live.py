@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from qa import library
+from qa import library, prepared
 from qa.config import Settings
 from qa.embedding import Embedder
+from qa.lexical import passage_text
 from qa.pipeline import Pipeline
 from qa.store import open_store
 from qa.types import Answer, Document
@@ -43,6 +45,10 @@ class LivePipeline:
         self._stop = threading.Event()
         if self.store.shared:  # another replica may add or remove documents: follow it
             threading.Thread(target=self._watch, name="qa-store-watch", daemon=True).start()
+        self.catching_up = threading.Thread(target=self._catch_up, name="qa-catch-up",
+                                            daemon=True)
+        if pipeline.stale:  # started after an interrupted change: serve, then rebuild
+            self.catching_up.start()
 
     def close(self) -> None:
         """Stop following the shared store."""
@@ -71,14 +77,33 @@ class LivePipeline:
 
     def add(self, paths: list[Path], replace: bool = False,
             progress: library.Progress | None = None) -> library.AddReport:
-        """Add files to the corpus and index them, then serve the new index."""
-        with self._changing:
-            settings, embedder = self.settings, self.embedder
-            report = library.add(settings, embedder, paths, replace=replace, progress=progress,
-                                 bars=True)
-            if report.build is not None:
-                self._reload()
-            return report
+        """Add files to the corpus and index them, then serve the new index. The embedding is
+        done first, outside the lock (`qa.prepared`), so other adds and removes wait only for
+        the short build that follows."""
+        files: list[Path] = []
+        try:
+            if not self.store.shared:
+                if progress is not None:
+                    progress(0.05, "Embedding (the library stays open meanwhile)")
+                files = prepared.prepare(paths, self.settings.index_dir, self.embedder,
+                                         self._known_key(), progress=True)
+            with self._changing:
+                settings, embedder = self.settings, self.embedder
+                report = library.add(settings, embedder, paths, replace=replace,
+                                     progress=progress, bars=True)
+                if report.build is not None:
+                    self._reload()
+                return report
+        finally:
+            prepared.discard(files)
+
+    def _known_key(self) -> Callable[[str], bool]:
+        """A test for texts the served index already embedded (by `prepared.text_key`)."""
+        index = self.current.index
+        keys = {prepared.text_key(passage_text(p)) for p in index.paragraphs}
+        keys.update(prepared.text_key(s.text) for p in index.paragraphs for s in p.sentences)
+        keys.update(prepared.text_key(w) for w in index.words)
+        return keys.__contains__
 
     def remove(self, name: str) -> library.RemoveReport:
         """Remove a document (id or file name) from the corpus and the index, then serve that."""
@@ -86,6 +111,16 @@ class LivePipeline:
             report = library.remove(self.settings, self.embedder, name)
             self._reload()
             return report
+
+    def _catch_up(self) -> None:
+        """Build what the corpus holds and the served index lacks, then serve it."""
+        with self._changing:
+            try:
+                library.catch_up(self.settings, self.embedder)
+                self._reload()
+                log.info("Caught up with the corpus folder.")
+            except Exception as error:  # keep serving the last good index
+                log.warning("Could not catch up with the corpus folder: %s", error)
 
     def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder

@@ -50,20 +50,36 @@ class Pipeline:
         self.answerer = Answerer(index, embedder, reader)
         self.summarizer = Summarizer(index, self.answerer.analyser.idf)
         self._lock = threading.Lock()
+        self.stale = False  # serving an index older than the corpus (see `load`)
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None,
-             rebuild_corrupt: bool = False, reader: Reader | None = None) -> Pipeline:
+             rebuild_corrupt: bool = False, reader: Reader | None = None,
+             serve_stale: bool = False) -> Pipeline:
         """Load the index, building it first when it is missing or stale.
 
-        The reader is the shipped one unless given, or none when `settings.reader` is off."""
+        With `serve_stale`, a stale index that is whole (the corpus changed since, say an add
+        was interrupted) is loaded as it is and the pipeline's `stale` is True: the app serves
+        at once and `qa.live` catches up in the background. The reader is the shipped one
+        unless given, or none when `settings.reader` is off."""
         settings = settings or Settings.from_env()
         embedder = embedder or MiniLMEmbedder()
-        index = load_or_build(open_store(settings), settings.corpus_dir, embedder,
-                              rebuild_corrupt=rebuild_corrupt)
+        store = open_store(settings)
+        stale = False
+        if serve_stale and store.exists():
+            try:
+                index = store.load(settings.corpus_dir, embedder)
+            except StaleIndex as reason:
+                log.warning("%s Serving the last index while it is rebuilt.", reason)
+                index, stale = store.load(settings.corpus_dir, embedder,
+                                          check_corpus=False), True
+        else:
+            index = load_or_build(store, settings.corpus_dir, embedder,
+                                  rebuild_corrupt=rebuild_corrupt)
         if reader is None and settings.reader:
             reader = _loaded_reader()
         pipeline = cls(settings, embedder, index, reader)
+        pipeline.stale = stale
         warm_up = getattr(embedder, "warm_up", None)  # a lazily loaded model loads now,
         if warm_up is not None:                       # not in the first question
             warm_up()

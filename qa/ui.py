@@ -31,10 +31,11 @@ import gradio as gr
 
 from qa import chat_state
 from qa import ui_render as render
+from qa.access import Caller, Gate
 from qa.chat_state import Turn
 from qa.config import Settings
 from qa.corpus import MAX_DOCUMENT_BYTES
-from qa.errors import QAError
+from qa.errors import AccessDenied, QAError
 from qa.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackStore
 from qa.suggestions import MAX_SUGGESTIONS, suggested_questions
 from qa.types import Answer, Document
@@ -49,6 +50,7 @@ STREAM_DELAY_S = 0.03
 STORAGE_KEY = "qa-conversation"
 SECRET_FILE = ".browser-secret"  # in the index folder: saved conversations outlive a restart
 MAX_EXPECTED_CHOICES = 1000
+UPLOAD_CLEAN_EVERY_S = 3600  # Gradio deletes uploads older than this, this often
 
 
 class AskPipeline(Protocol):
@@ -74,11 +76,15 @@ def example_questions(documents: Sequence[Document], doc: str | None = None) -> 
     return list(dict.fromkeys(interleaved))[:MAX_SUGGESTIONS]
 
 
-def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> gr.Blocks:
+def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
+              gate: Gate | None = None) -> gr.Blocks:
     """The chat app around a loaded pipeline (models and index are not touched here).
 
     A real `Pipeline` is wrapped in a `LivePipeline`, so documents can be added and removed; a
-    stand-in without them gets neither the upload button nor the document list.
+    stand-in without them gets neither the upload button nor the document list. `gate` says
+    who is calling each handler and what they may do (default: the one local user, who may do
+    everything); every handler that changes state or reads a conversation asks it, on the
+    server, so a raw HTTP client can do no more than the page.
     """
     from qa.live import LivePipeline
     from qa.pipeline import Pipeline
@@ -87,7 +93,15 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
         pipeline = LivePipeline(pipeline)
     live = pipeline if isinstance(pipeline, LivePipeline) else None
     settings = pipeline.settings
+    gate = gate or Gate(None)
     store = FeedbackStore.for_settings(settings)
+
+    def caller_of(request: gr.Request | None, action: str) -> Caller:
+        """The caller of this request, allowed `action` and owning its session (or raise)."""
+        caller = gate.caller(getattr(request, "username", None))
+        gate.check(caller, action)
+        gate.claim(getattr(request, "session_hash", None), caller)
+        return caller
     fixed_examples = examples is not None
     examples = list(examples) if examples is not None else example_questions(
         pipeline.documents)
@@ -100,15 +114,20 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
         padded += [""] * (len(example_buttons) - len(padded))
         return [gr.Button(value=text, visible=bool(text)) for text in padded]
 
-    def chat(question: str, turns: list[Turn],
-             doc: str = ALL_DOCUMENTS) -> Iterator[tuple[str, list, list[Turn]]]:
+    def chat(question: str, turns: list[Turn], doc: str = ALL_DOCUMENTS,
+             request: gr.Request = None) -> Iterator[tuple[str, list, list[Turn]]]:  # type: ignore[assignment]
+        try:
+            caller_of(request, "ask")
+        except AccessDenied as error:
+            raise gr.Error(str(error), print_exception=False) from error
         yield from respond(pipeline, question, turns, doc=_only(doc))
 
     def ask(question: str, history: list[list[str]] | None = None,
-            doc: str | None = None) -> dict[str, Any]:
+            doc: str | None = None, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[assignment]
         """Answer a question from the documents; history is [[user, assistant], ...]; doc, a
         document id, limits the search to that document."""
         try:
+            gate.check(gate.caller(getattr(request, "username", None)), "ask")
             return pipeline.ask(question, history=history or None, doc=_only(doc)).to_dict()
         except QAError as error:  # the caller gets the message; the server log stays clean
             raise gr.Error(str(error), print_exception=False) from error
@@ -116,7 +135,7 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
     def save(turns: list[Turn]) -> tuple[list[dict], str]:
         last = turns[-1] if turns else None
         said = render.announcement(last.answer, last.error, pipeline.documents) if last else ""
-        return chat_state.save(turns), said
+        return chat_state.save(turns), render.escape(said)  # the live region is HTML
 
     def reopen(saved: Any, turns: list[Turn]) -> tuple:
         if turns or not saved:  # this tab already has its conversation, or nothing was saved
@@ -124,7 +143,13 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
         restored = chat_state.restore(saved)
         return messages(restored, documents=pipeline.documents), restored
 
-    def vote(turns: list[Turn], like: gr.LikeData) -> tuple:
+    def vote(turns: list[Turn], like: gr.LikeData,
+             request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        try:
+            caller = caller_of(request, "feedback")
+            gate.feedback.take(caller.name, what="ratings")
+        except AccessDenied as error:
+            return (gr.skip(),) * 6 + (render.render_notice(str(error), error=True),)
         index = _turn_of_message(turns, like.index)
         turn = turns[index] if index is not None else None
         if turn is None or turn.answer is None:
@@ -147,7 +172,15 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
                 render.render_notice("Disliked: tell us why below (optional)."))
 
     def send_feedback(turn_id: str | None, turns: list[Turn], comment: str,
-                      abstain: bool, expected: list[str] | None) -> tuple:
+                      abstain: bool, expected: list[str] | None,
+                      request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        try:
+            caller = caller_of(request, "feedback")
+            gate.feedback.take(caller.name, what="ratings")
+        except AccessDenied as error:
+            return gr.skip(), gr.skip(), render.render_notice(str(error), error=True)
+        comment = (comment or "")[:MAX_COMMENT_CHARS]  # the page's limit, also for raw calls
+        expected = list(expected or [])[:MAX_EXPECTED_CHOICES]
         index = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
         if index is None or turns[index].answer is None:
             return gr.Group(visible=False), None, gr.skip()
@@ -163,18 +196,36 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
             "Thanks: saved on this computer; qa feedback export turns it into a test."))
 
     def add_document(file: str | None, replace: bool,
-                     progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple:  # noqa: B008
+                     progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
+                     request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         if not file or live is None:
             return (gr.skip(),) * 7
+        path = Path(file)
+        caller = None
         try:
-            report = live.add([Path(file)], replace=bool(replace),
+            caller = caller_of(request, "add")
+            gate.uploads.take(caller.name, what="uploads")
+            gate.upload_bytes.take(caller.name, path.stat().st_size, what="upload bytes")
+            report = live.add([path], replace=bool(replace),
                               progress=lambda fraction, message: progress(fraction, desc=message))
         except (QAError, OSError) as error:
+            gate.audit(caller or _claimed(request), "replace" if replace else "add",
+                       path.name, f"refused: {error}")
             return (render.render_notice(str(error), error=True),) + (gr.skip(),) * 6
+        finally:
+            path.unlink(missing_ok=True)  # the upload's temporary copy: the corpus has its own
+        gate.audit(caller, "replace" if replace else "add", report.files[0].name,
+                   report.files[0].status)
         return (render.render_notice(_added_message(report)),
                 *_library_views(live, shown=report.files[0].doc))
 
-    def confirm_removal(name: str | None) -> tuple:
+    def confirm_removal(name: str | None,
+                        request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        try:
+            caller_of(request, "remove")
+        except AccessDenied as error:
+            return gr.Group(visible=False), gr.skip(), render.render_notice(str(error),
+                                                                            error=True)
         documents = pipeline.documents
         document = next((d for d in documents if d.doc == name), None)
         if document is None:
@@ -189,20 +240,47 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
                     f'cite it will say it is gone.</p>')
         return gr.Group(visible=True), question, ""
 
-    def remove_document(name: str | None, turns: list[Turn]) -> tuple:
+    def remove_document(name: str | None, turns: list[Turn],
+                        request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         if live is None or not name:
             return (gr.Group(visible=False),) + (gr.skip(),) * 8
+        caller = None
         try:
+            caller = caller_of(request, "remove")
+            if len(live.documents) <= 1:
+                raise AccessDenied("The only document cannot be removed; add another first.")
             report = live.remove(name)
         except (QAError, OSError) as error:
+            gate.audit(caller or _claimed(request), "remove", name, f"refused: {error}")
             return ((gr.Group(visible=False), render.render_notice(str(error), error=True))
                     + (gr.skip(),) * 7)
+        gate.audit(caller, "remove", report.name, "removed")
         return (gr.Group(visible=False),
                 render.render_notice(f"Removed {report.name}; answers that cite it say so."),
                 *_library_views(live),
                 messages(turns, documents=live.documents))
 
-    with gr.Blocks(title="Ask the article", analytics_enabled=False) as app:
+    def export_conversation(turns: list[Turn],
+                            request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        try:
+            caller_of(request, "ask")
+        except AccessDenied as error:
+            raise gr.Error(str(error), print_exception=False) from error
+        return _export(turns)
+
+    def refresh_views() -> tuple:
+        """A new tab shows the documents as they are now, not as they were at start-up."""
+        documents = pipeline.documents
+        views = (render.render_header(documents), render.render_article(documents),
+                 gr.Dropdown(choices=_document_choices(documents), value=ALL_DOCUMENTS))
+        if live is None:
+            return views
+        return (*views, render.render_library(_entries(live)),
+                gr.Dropdown(choices=_document_choices(documents)[1:], value=None),
+                gr.Button(interactive=len(documents) > 1))
+
+    with gr.Blocks(title="Ask the article", analytics_enabled=False,
+                   delete_cache=(UPLOAD_CLEAN_EVERY_S, UPLOAD_CLEAN_EVERY_S)) as app:
         turns = gr.State([])
         saved = gr.BrowserState([], storage_key=STORAGE_KEY, secret=browser_secret(settings))
         feedback_turn = gr.State(None)
@@ -326,7 +404,13 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None) -> g
                    [feedback_box, feedback_turn, feedback_status], queue=False, **private)
         skip.click(lambda: (gr.Group(visible=False), None), None, [feedback_box, feedback_turn],
                    queue=False, **private)
-        export.click(_export, turns, [markdown, export_box], queue=False, **private)
+        export.click(export_conversation, turns, [markdown, export_box], queue=False,
+                     **private)
+        view_outputs = [header, article, doc_select]
+        if live is not None:
+            view_outputs += [library_table, remove_select, remove]
+        app.load(refresh_views, None, view_outputs, queue=False, **private).then(
+            example_buttons_for, doc_select, example_buttons, queue=False, **private)
         gr.api(ask, api_name="ask")
     return app
 
@@ -376,6 +460,7 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "pwa": False,
         "mcp_server": False,
+        "enable_monitoring": False,  # /monitoring would show every request's timing to anyone
         # Uploads far past the document limit are refused before they fill the disk; those
         # just past it still reach qa.library and get its message naming the limit.
         "max_file_size": 2 * MAX_DOCUMENT_BYTES,
@@ -423,6 +508,11 @@ def messages(turns: Sequence[Turn], live: str | None = None,
             continue
         chat.append({"role": "assistant", "content": content})
     return chat
+
+
+def _claimed(request: gr.Request | None) -> Caller:
+    """Who a refused request said it was (for the audit log): its login, or anonymous."""
+    return Caller(getattr(request, "username", None) or "anonymous", "")
 
 
 def _only(doc: str | None) -> str | None:

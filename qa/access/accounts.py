@@ -1,0 +1,175 @@
+"""Accounts and API tokens, kept in one JSON file beside the index (`accounts.json`).
+
+    accounts = Accounts(path)
+    accounts.add("ana", "a long password", "editor")
+    accounts.verify("ana", "a long password")      -> Caller("ana", "editor") or None
+    token = accounts.create_token("ana")           -> "qat_…" (shown once, stored hashed)
+
+Passwords are hashed with Argon2id (argon2-cffi); a token is a random 32-byte secret whose
+SHA-256 alone is stored, so neither can be read back from the file, and neither is ever
+logged. A token works wherever a password does (the page's login, `gradio_client`'s
+`auth=(user, token)`), so scripts need no password and a token can be revoked alone. The
+file is written atomically with mode 0600. This module does not decide who may do what
+(`qa.access.roles`) nor talk to Gradio.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from qa.access.roles import ROLES, Caller
+from qa.errors import InputError
+
+ACCOUNTS_FILE = "accounts.json"
+MIN_PASSWORD_CHARS = 10
+TOKEN_PREFIX = "qat_"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+
+
+def _hasher() -> Any:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+class Accounts:
+    """The users (name → Argon2 hash, role) and their API tokens, in one file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def exists(self) -> bool:
+        """True once any account was added: the app then asks everyone to log in."""
+        return bool(self._read()["users"])
+
+    def users(self) -> list[tuple[str, str]]:
+        """(name, role) of every account, by name."""
+        return sorted((n, u["role"]) for n, u in self._read()["users"].items())
+
+    def add(self, name: str, password: str, role: str) -> None:
+        _check_name(name)
+        _check_password(password)
+        if role not in ROLES:
+            raise InputError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+        with self._lock:
+            data = self._read()
+            if name in data["users"]:
+                raise InputError(f"User {name!r} exists already (qa user passwd changes the "
+                                 f"password).")
+            data["users"][name] = {"hash": _hasher().hash(password), "role": role,
+                                   "created": _now()}
+            self._write(data)
+
+    def remove(self, name: str) -> None:
+        """Delete the account and every token it holds."""
+        with self._lock:
+            data = self._read()
+            if data["users"].pop(name, None) is None:
+                raise InputError(f"No user named {name!r}.")
+            data["tokens"] = {k: t for k, t in data["tokens"].items() if t["user"] != name}
+            self._write(data)
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        with self._lock:
+            data = self._read()
+            if name not in data["users"]:
+                raise InputError(f"No user named {name!r}.")
+            data["users"][name]["hash"] = _hasher().hash(password)
+            self._write(data)
+
+    def verify(self, name: str, secret: str) -> Caller | None:
+        """The caller these credentials prove, or None: a password, or one of the user's
+        unrevoked API tokens. A wrong name costs a hash too, so it is not told apart by time."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        user = self._read()["users"].get(name)
+        if secret.startswith(TOKEN_PREFIX):
+            token = self._read()["tokens"].get(_digest(secret))
+            if user is not None and token is not None and token["user"] == name:
+                return Caller(name, user["role"])
+            return None
+        try:
+            if user is None:
+                _hasher().hash(secret)  # as slow as a real check
+                return None
+            _hasher().verify(user["hash"], secret)
+        except (VerificationError, InvalidHashError):
+            return None
+        return Caller(name, user["role"])
+
+    def role_of(self, name: str) -> str | None:
+        """The role an account has now (None once removed): checked at every request, so a
+        role taken away holds from the next click, not the next login."""
+        user = self._read()["users"].get(name)
+        return user["role"] if user else None
+
+    def create_token(self, name: str, label: str = "") -> tuple[str, str]:
+        """(token id, token): the token is shown once; the file keeps only its SHA-256."""
+        with self._lock:
+            data = self._read()
+            if name not in data["users"]:
+                raise InputError(f"No user named {name!r}.")
+            token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+            token_id = _digest(token)[:12]
+            data["tokens"][_digest(token)] = {"id": token_id, "user": name, "label": label,
+                                              "created": _now()}
+            self._write(data)
+        return token_id, token
+
+    def tokens(self) -> list[dict[str, str]]:
+        return sorted(self._read()["tokens"].values(), key=lambda t: (t["user"], t["id"]))
+
+    def revoke_token(self, token_id: str) -> None:
+        with self._lock:
+            data = self._read()
+            kept = {k: t for k, t in data["tokens"].items() if t["id"] != token_id}
+            if len(kept) == len(data["tokens"]):
+                raise InputError(f"No token with id {token_id!r} (qa token list shows them).")
+            data["tokens"] = kept
+            self._write(data)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"users": {}, "tokens": {}}
+        except (OSError, ValueError) as error:
+            raise InputError(f"The accounts file {self.path} cannot be read ({error}).") \
+                from error
+        return {"users": data.get("users", {}), "tokens": data.get("tokens", {})}
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1)
+        tmp.replace(self.path)
+
+
+def _check_name(name: str) -> None:
+    if not _NAME.match(name):
+        raise InputError(f"User names are 1-32 of a-z, 0-9, '.', '_' and '-': {name!r}.")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InputError(f"A password needs at least {MIN_PASSWORD_CHARS} characters.")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -117,6 +117,7 @@ class Candidate:
     reading: ReadSpan | None = None  # the reader's best span inside this sentence
     reader_bonus: float = 0.0
     items_margin: float | None = None  # the reader's best margin in this sentence or after it
+    paragraph_margin: float | None = None  # the reader's best margin in the whole paragraph
 
     @property
     def rank_score(self) -> float:
@@ -179,9 +180,10 @@ class Answerer:
         debug["doubt_applies"] = not info.wants_list and context_vector is None
         reasons = list(self._abstention_reasons(info, best, context_vector is not None))
         if (kind == "list" and self.reader is not None and best.items_margin is not None
-                and best.items_margin >= self.reader.abstain_margin):
+                and self.reader.decision.p_answer(best.items_margin, best.paragraph_margin)
+                >= self.reader.decision.abstain_below):
             # "Which projects came out of the agreement?": the items follow the sentence
-            reasons = [(rule, why) for rule, why in reasons if rule != "reader-floor"]
+            reasons = [(rule, why) for rule, why in reasons if rule != "answerability"]
         named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
                                              strict=True) if self._checkable_entity(t)]
         sides = sides_of(question)
@@ -232,6 +234,9 @@ class Answerer:
             after = [span.margin for (row, j), span in by_sentence.items()
                      if row == candidate.hit.row and j >= candidate.index and span is not None]
             candidate.items_margin = max(after, default=None)
+            candidate.paragraph_margin = max(
+                (span.margin for (row, _), span in by_sentence.items()
+                 if row == candidate.hit.row and span is not None), default=None)
             if candidate.reading is not None:
                 candidate.reader_bonus = W_READER * _sigmoid(
                     candidate.reading.margin / READER_SCALE)
@@ -252,8 +257,12 @@ class Answerer:
         if span is None:
             return None
         answer = best.paragraph.text[span.start:span.end].strip()
-        debug["reader"] = {"span": answer, "margin": round(span.margin, 2)}
-        return answer if answer and span.margin >= self.reader.null_margin else None
+        decision = self.reader.decision
+        p_answer = decision.p_answer(span.margin, best.paragraph_margin)
+        debug["reader"] = {"span": answer, "margin": round(span.margin, 3),
+                           "paragraph_margin": None if best.paragraph_margin is None
+                           else round(best.paragraph_margin, 3), "p_answer": round(p_answer, 4)}
+        return answer if answer and p_answer >= decision.short_from else None
 
     # -- scoring -----------------------------------------------------------------------------
     def _candidates(self, info: QuestionInfo, hits: list[Hit], vector: np.ndarray,
@@ -371,13 +380,11 @@ class Answerer:
             yield "answer-type", f"the best passage holds no {kind} for the question"
         reading = best.reading
         if reading is not None and self.reader is not None and not follow_up:
-            if reading.margin < self.reader.abstain_margin:
-                yield ("reader-floor",
-                       f"the reader finds no answer in the best sentence ({reading.margin:.1f})")
-            elif (reading.margin < self.reader.doubt_margin and not info.wants_list
-                  and _literal_coverage(info.terms, best.matches) >= COVERED_DOUBT_COVERAGE):
-                yield "reader-doubt", ("the reader finds no answer in the best sentence, though "
-                                       f"it has the question's words ({reading.margin:.1f})")
+            decision = self.reader.decision
+            p_answer = decision.p_answer(reading.margin, best.paragraph_margin)
+            if p_answer < decision.abstain_below:
+                yield ("answerability", "the reader finds no answer in the best passage "
+                                        f"(P(answer) {p_answer:.2f})")
             strict = info.strict_type and info.answer_type in ("date", "number")
             if strict and best.typed and not any(_overlap(a, b, reading) for a, b in best.typed):
                 yield "reader-type", (f"the reader's answer in the best sentence is not the "

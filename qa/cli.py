@@ -249,7 +249,12 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def _eval_articles(args: argparse.Namespace) -> int:
     from qa.embedding import MiniLMEmbedder
-    from qa.squad import article_folders, evaluate_article, format_squad_table
+    from qa.squad import (
+        article_folders,
+        evaluate_article,
+        format_answerability,
+        format_squad_table,
+    )
 
     embedder = MiniLMEmbedder()
     started = time.perf_counter()
@@ -259,6 +264,7 @@ def _eval_articles(args: argparse.Namespace) -> int:
     print(f"{args.file}: {sum(len(r.rows) for r in results)} questions, {len(results)} "
           f"article(s) in {time.perf_counter() - started:.0f} s")
     print(format_squad_table(results, seen=_reader_seen()))
+    print(format_answerability([row for r in results for row in r.rows]))
     if args.details:
         rows = [dict(row, article=r.name) for r in results for row in r.rows]
         args.details.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"

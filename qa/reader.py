@@ -6,21 +6,24 @@ encoder starts from the bundled all-MiniLM-L6-v2; only the fine-tuned layers and
 in `models/reader/` (the word embeddings are frozen during training and come from the bundled
 model), and `manifest.json` there records their sha256, checked on load.
 
-The reader is evidence, never an oracle: the answer engine asks it only for a span inside the
-sentence the rules chose to quote, and shows that span only when it beats "no answer" by the
-margin chosen on the validation article (`null_margin` in the manifest).
+The reader is evidence, never an oracle: the answer engine asks it for a span inside the
+sentences it may quote; how much that span beats "no answer" becomes a probability that the
+passage answers (`qa.answer.decision`, calibrated on validation articles and stored in the
+manifest's "decision" block), which decides between answering and abstaining and whether the
+span is shown. `QA_READER_DIR` points the app at other weights (a candidate being measured).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
+import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.answer.decision import Decision
 from qa.embedding import bundled_model_path, file_sha256
 from qa.errors import ReaderError
 
@@ -31,7 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-READER_DIR = Path(__file__).resolve().parent.parent / "models" / "reader"
+READER_DIR = Path(os.environ.get("QA_READER_DIR") or
+                  Path(__file__).resolve().parent.parent / "models" / "reader")
 WEIGHTS_FILE = "reader.safetensors"
 MANIFEST_FILE = "manifest.json"
 FROZEN_PREFIX = "encoder.embeddings.word_embeddings."  # taken from the bundled model
@@ -131,11 +135,9 @@ def default_reader() -> Reader:
 class Reader:
     """Loads the shipped weights once; `read` scores a question against passages."""
 
-    def __init__(self, folder: Path = READER_DIR, null_margin: float | None = None,
-                 abstain_margin: float | None = None) -> None:
+    def __init__(self, folder: Path = READER_DIR, decision: Decision | None = None) -> None:
         self.folder = folder
-        self._null_margin = null_margin  # None: the manifest's (calibration passes -inf)
-        self._abstain_margin = abstain_margin
+        self._decision = decision  # None: the manifest's
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -145,28 +147,10 @@ class Reader:
         except (OSError, ValueError) as exc:
             raise ReaderError(f"The reader's manifest {path} cannot be read ({exc}).") from exc
 
-    @property
-    def null_margin(self) -> float:
-        """Answer only when the best span beats "no answer" by this (chosen on validation)."""
-        if self._null_margin is not None:
-            return self._null_margin
-        return float(self.manifest.get("null_margin", 0.0))
-
-    @property
-    def abstain_margin(self) -> float:
-        """Below this margin on the chosen sentence the reader is sure there is no answer
-        there, and the engine abstains (chosen in calibration; -inf: never)."""
-        if self._abstain_margin is not None:
-            return self._abstain_margin
-        return float(self.manifest.get("abstain_margin", -math.inf))
-
-    @property
-    def doubt_margin(self) -> float:
-        """Below this margin the engine abstains where the quote holds at least
-        `answering.COVERED_DOUBT_COVERAGE` of the question's own words, weighted by rarity:
-        SQuAD 2.0's unanswerable questions are written from the sentence with one thing
-        changed (-inf, the default: no doubt rule)."""
-        return float(self.manifest.get("doubt_margin", -math.inf))
+    @cached_property
+    def decision(self) -> Decision:
+        """When the reader's margins mean "answer", "abstain" and "show the span"."""
+        return self._decision or Decision.from_manifest(self.manifest)
 
     def seen_articles(self) -> frozenset[str]:
         """Folder names of the articles used to train or calibrate these weights."""

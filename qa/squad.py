@@ -105,6 +105,8 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "rules": answer.debug.get("rules", []),
             "short_if_answered": answer.debug.get("short_if_answered"),
             "margin": answer.debug.get("reader", {}).get("margin"),
+            "paragraph_margin": answer.debug.get("reader", {}).get("paragraph_margin"),
+            "p_answer": answer.debug.get("reader", {}).get("p_answer"),
             "reader_span": answer.debug.get("reader", {}).get("span"),
             "literal_coverage": answer.debug.get("literal_coverage"),
             "doubt_applies": answer.debug.get("doubt_applies"),
@@ -135,6 +137,57 @@ def summarise_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
         "NoAns_EM": 100 * mean([r["exact"] for r in nothing]),
         "NoAns_F1": 100 * mean([r["f1"] for r in nothing]),
     }
+
+
+def answerability_figures(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """How well the answerability score (the reader's calibrated P(answer)) separates the
+    answerable questions from the others: its ROC AUC over every question (no score counts as
+    0), and the abstention reached, with the other refusals kept, while false abstention stays
+    at or under 5 % and 10 % (sweeping the cut)."""
+    def score(row: dict[str, Any]) -> float:
+        return row.get("p_answer") if row.get("p_answer") is not None else 0.0
+
+    positives = [score(r) for r in rows if r["answerable"]]
+    negatives = [score(r) for r in rows if not r["answerable"]]
+    if not positives or not negatives:
+        return {}
+    ranked = sorted(positives + negatives)
+    rank = {}
+    for i, value in enumerate(ranked):  # mean rank of ties
+        rank.setdefault(value, []).append(i + 1)
+    mean_rank = {v: sum(r) / len(r) for v, r in rank.items()}
+    auc = ((sum(mean_rank[v] for v in positives) - len(positives) * (len(positives) + 1) / 2)
+           / (len(positives) * len(negatives)))
+
+    def other(row: dict[str, Any]) -> bool:  # refused whatever the score
+        return row["abstained"] and any(r != "answerability" for r in row.get("rules") or [
+            "other"])
+
+    import numpy as np
+
+    answerable = np.array([r["answerable"] for r in rows])
+    scores = np.array([score(r) for r in rows])
+    forced = np.array([other(r) for r in rows])
+    out = {"AUC": auc}
+    for cap in (0.05, 0.10):
+        best = 0.0
+        for cut in np.unique(np.concatenate([scores, [0.0, 1.01]])):
+            refused = forced | (scores < cut)
+            if refused[answerable].mean() > cap:
+                break
+            best = max(best, float(refused[~answerable].mean()))
+        out[f"abstain_at_{round(cap * 100)}"] = best
+    return out
+
+
+def format_answerability(rows: list[dict[str, Any]]) -> str:
+    """One line: the score's AUC and the abstention at 5 % and 10 % false abstention."""
+    figures = answerability_figures(rows)
+    if not figures:
+        return "answerability: needs answerable and unanswerable questions"
+    return (f"answerability score: AUC {figures['AUC']:.3f}; abstention "
+            f"{_p(figures['abstain_at_5'])} at <= 5 % false abstention, "
+            f"{_p(figures['abstain_at_10'])} at <= 10 %")
 
 
 def format_squad_table(results: list[ArticleResult], seen: frozenset[str] = frozenset()) -> str:

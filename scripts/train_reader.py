@@ -296,16 +296,59 @@ def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
         "lowest_answerable_margin": round(lowest, 2)}
 
 
-def split_squad_train() -> tuple[list[Path], list[Path]]:
-    """(training, validation) folders of squad-train/: every 20th article validates."""
+def split_squad_train(offsets: tuple[int, ...] = (VALIDATION_EVERY // 2,)
+                      ) -> tuple[list[Path], list[Path]]:
+    """(training, validation) folders of squad-train/: every 20th article validates, counted
+    from each of `offsets` (10: the articles no stage of the reader has ever trained on)."""
     folders = sorted(p for p in SQUAD_TRAIN.iterdir() if (p / "questions.jsonl").is_file())
-    valid = folders[VALIDATION_EVERY // 2::VALIDATION_EVERY]
+    valid = sorted({f for o in offsets for f in folders[o::VALIDATION_EVERY]})
     return [f for f in folders if f not in valid], valid
+
+
+def real_unanswerable_examples(folder: Path, rng: random.Random, share: float,
+                               others: int) -> list[tuple]:
+    """SQuAD 2.0's crowd-written unanswerable questions of one article (a seeded `share` of
+    them), each on the paragraph it was written against and labelled "no answer" (its
+    plausible span is the hard negative the label teaches against), with the answerable
+    question written on the same paragraph beside it, plus `others` more answerable
+    questions of the article so that spans are not forgotten."""
+    path = folder / "unanswerable.jsonl"
+    paragraphs, questions = read_article(folder)
+    by_id = {q["id"]: q for q in questions}
+    out: list[tuple] = []
+    pairs: set[str] = set()
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or rng.random() >= share:
+                continue
+            item = json.loads(line)
+            number = int(item["paragraph"].rsplit("-p", 1)[1])
+            if not 1 <= number <= len(paragraphs):
+                continue
+            out.append((item["question"], paragraphs[number - 1], -1, -1, []))
+            pairs.add(item["pair_id"])
+    rest = [q for q in questions if q["id"] not in pairs]
+    chosen = [by_id[i] for i in sorted(pairs) if i in by_id]
+    chosen += rng.sample(rest, min(others, len(rest)))
+    for q in chosen:
+        golds = [a for a in q.get("answers", []) if a.strip()]
+        support = q["support_any"][0][:60]
+        para = next((p for p in paragraphs if p.startswith(support)), None)
+        hit = next(((para.find(a), a) for a in golds if para and para.find(a) >= 0), None)
+        if para is not None and hit is not None:
+            out.append((q["question"], para, hit[0], hit[0] + len(hit[1]), golds))
+    return out
 
 
 def training_examples(args: argparse.Namespace, rng: random.Random
                       ) -> tuple[list[Path], list[tuple], list[tuple]]:
     """(training folders, training examples, validation examples), all seeded."""
+    if args.real_unanswerable:
+        train_folders, valid_folders = split_squad_train((0, VALIDATION_EVERY // 2))
+        train = [e for f in train_folders for e in real_unanswerable_examples(
+            f, rng, args.real_unanswerable, args.per_article)]
+        valid = [e for f in valid_folders for e in examples_of(f, rng, 0.0, limit=20)]
+        return train_folders, train, valid
     folders: list[tuple[Path, int | None]] = []
     if args.per_article:
         folders += [(f, args.per_article) for f in split_squad_train()[0]]
@@ -322,9 +365,35 @@ def training_examples(args: argparse.Namespace, rng: random.Random
     return [f for f, _ in folders], train, valid
 
 
+def curve_point(model: torch.nn.Module, feats: list[dict], bf16: bool) -> dict:
+    """Loss and no-answer accuracy on held-out windows: a point of the validation curve.
+    A window is read as "no answer" when [CLS] outscores the best start plus the best end."""
+    model.eval()
+    losses, right = [], 0
+    loss_fn = torch.nn.CrossEntropyLoss()
+    with torch.inference_mode():
+        for i in range(0, len(feats), 64):
+            batch = feats[i:i + 64]
+            inputs = collate(batch)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                start, end = model(**inputs)
+            mask = inputs["attention_mask"] == 0
+            start = start.float().masked_fill(mask, -1e4)
+            end = end.float().masked_fill(mask, -1e4)
+            gold_s = torch.tensor([f["start"] for f in batch])
+            gold_e = torch.tensor([f["end"] for f in batch])
+            losses.append(float(loss_fn(start, gold_s) + loss_fn(end, gold_e)) / 2 * len(batch))
+            null = start[:, 0] + end[:, 0]
+            span = start[:, 1:].max(1).values + end[:, 1:].max(1).values
+            right += int(((null > span) == (gold_s == 0)).sum())
+    model.train()
+    return {"loss": round(sum(losses) / len(feats), 4),
+            "no_answer_accuracy": round(right / len(feats), 4)}
+
+
 def save_checkpoint(folder: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
                     schedule: torch.optim.lr_scheduler.LRScheduler, step: int,
-                    epoch_start: int, epoch_rng: object) -> None:
+                    epoch_start: int, epoch_rng: object, curve: list[dict]) -> None:
     """Everything a run needs to go on from `step` (written atomically): the weights being
     trained, the optimizer and schedule, and the random state the epoch's batches came from."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -332,7 +401,7 @@ def save_checkpoint(folder: Path, model: torch.nn.Module, optimizer: torch.optim
                        if not k.startswith(rd.FROZEN_PREFIX)},
              "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
              "step": step, "epoch_start": epoch_start, "epoch_rng": epoch_rng,
-             "torch_rng": torch.get_rng_state()}
+             "torch_rng": torch.get_rng_state(), "curve": curve}
     tmp = folder / "checkpoint.pt.tmp"
     torch.save(state, tmp)
     tmp.replace(folder / "checkpoint.pt")
@@ -359,11 +428,21 @@ def main() -> None:
     parser.add_argument("--per-article", type=int, default=0,
                         help="questions sampled from each squad-train/ training article "
                              "(0: squad-train is not used)")
+    parser.add_argument("--real-unanswerable", type=float, default=0.0,
+                        help="train on this share of squad-train's real SQuAD 2.0 "
+                             "unanswerable questions with their paired answerable ones and "
+                             "--per-article others; every 20th article from 0 and from 10 "
+                             "validates, squad/ and squad-v1/ are not used")
+    parser.add_argument("--no-calibrate", action="store_true",
+                        help="write the weights and manifest only (scripts/calibrate.py "
+                             "chooses the decision's settings)")
     parser.add_argument("--init", type=Path,
                         help="start from the reader weights in this folder (a warm start)")
     parser.add_argument("--bf16", action="store_true",
                         help="bfloat16 autocast (1.6x faster on a CPU with AVX-512 BF16)")
     parser.add_argument("--checkpoint-every", type=int, default=100)
+    parser.add_argument("--curve-every", type=int, default=150,
+                        help="steps between points of the validation curve")
     parser.add_argument("--resume", action="store_true",
                         help="go on from <out>/checkpoint/checkpoint.pt")
     parser.add_argument("--seed", type=int, default=13)
@@ -396,6 +475,14 @@ def main() -> None:
     print(f"train: {len(train)} examples ({sum(e[2] < 0 for e in train)} no-answer), "
           f"{len(feats)} windows", flush=True)
 
+    curve_feats: list[dict] = []
+    if args.real_unanswerable:
+        held = split_squad_train((0, VALIDATION_EVERY // 2))[1]
+        curve_rng = random.Random(args.seed + 1)
+        curve_feats = features(tokenizer, [e for f in held for e in real_unanswerable_examples(
+            f, curve_rng, 0.15, 2)])
+        print(f"validation curve: {len(curve_feats)} windows", flush=True)
+    curve: list[dict] = []
     model = rd.build_model()
     if args.init is not None:
         from safetensors.torch import load_file
@@ -420,7 +507,11 @@ def main() -> None:
         step, epoch_start = saved["step"], saved["epoch_start"]
         rng.setstate(saved["epoch_rng"])  # the epoch's batches are made again, the same
         torch.set_rng_state(saved["torch_rng"])
+        curve = saved.get("curve", [])
         print(f"resumed at step {step}/{steps}", flush=True)
+    if curve_feats and not curve:
+        curve.append({"step": step, **curve_point(model, curve_feats, args.bf16)})
+        print(f"validation {curve[-1]}", flush=True)
     loss_fn = torch.nn.CrossEntropyLoss()
     model.train()
     started = time.time()
@@ -448,9 +539,12 @@ def main() -> None:
             if step % 25 == 0 or step == steps:
                 print(f"step {step}/{steps} loss {loss.item():.3f} "
                       f"{time.time() - started:.0f} s", flush=True)
+            if curve_feats and (step % args.curve_every == 0 or step == steps):
+                curve.append({"step": step, **curve_point(model, curve_feats, args.bf16)})
+                print(f"validation {curve[-1]}", flush=True)
             if step % args.checkpoint_every == 0 and step < steps:
                 save_checkpoint(checkpoints, model, optimizer, schedule, step, epoch_start,
-                                epoch_rng)
+                                epoch_rng, curve)
         epoch_start = step
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -463,7 +557,11 @@ def main() -> None:
                 "train_articles": [f.parent.name + "/" + f.name for f in train_folders],
                 "validation_articles": VALIDATION, "held_out_articles": HELD_OUT,
                 "validation_squad_train_articles": (
-                    [f.name for f in split_squad_train()[1]] if args.per_article else []),
+                    [f.name for f in split_squad_train(
+                        (0, VALIDATION_EVERY // 2) if args.real_unanswerable
+                        else (VALIDATION_EVERY // 2,))[1]]
+                    if args.per_article or args.real_unanswerable else []),
+                "real_unanswerable": args.real_unanswerable, "validation_curve": curve,
                 "per_article": args.per_article, "bf16": args.bf16,
                 "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
                 "negatives": args.negatives, "swaps": args.swaps, "drops": args.drops,
@@ -473,6 +571,9 @@ def main() -> None:
                 "train_seconds": round(time.time() - started)}
     (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
+    (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    if args.no_calibrate:
+        return
     write_calibration(args.out, manifest, args.abstain_margin, args.doubt_margin)
 
 

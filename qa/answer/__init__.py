@@ -1,0 +1,1 @@
+"""How an answer is chosen: `decision` turns the reader's scores into answer / abstain."""

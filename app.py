@@ -14,7 +14,7 @@ import sys
 
 from qa import Pipeline, QAError, Settings
 from qa.access import Gate, is_loopback
-from qa.cli import quiet_libraries
+from qa.logs import quiet_libraries
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860

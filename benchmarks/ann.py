@@ -5,7 +5,7 @@ independent random unit vectors. This is the hardest case for an approximate ind
 embeddings cluster by topic, random ones have no structure to exploit, and every true
 neighbour is barely closer than the rest. Recall@10 is measured against exact search over the
 same vectors (`faiss.knn`, a brute-force scan). Latency is one query at a time, as a question
-searches, through `qa.faiss_index.search`. Memory is the process's resident-set growth while
+searches, through `qa.store.faiss_index.search`. Memory is the process's resident-set growth while
 the index is built, next to the index's size on disk.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from qa import faiss_index
+from qa.store import faiss_index
 
 DIM = 384
 QUERIES = 200

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from qa.config import PROJECT_ROOT, Settings
+from qa.documents.sentences import split_sentences
 from qa.embedding import BULK_THREADS, MiniLMEmbedder
-from qa.index import build_index
 from qa.pipeline import Pipeline
-from qa.sentences import split_sentences
+from qa.store.index import build_index
 
 ARTICLE = PROJECT_ROOT / "corpus" / "india-japan-semiconductors.txt"
 QUESTION_FILES = (PROJECT_ROOT / "tests" / "data" / "dev.jsonl",

@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/incremental.py --paragraphs 2000 --doc-paragraphs 25
 
 A synthetic corpus (seeded, so every run is the same) is built once; then one new document is
-added with `qa.library.add`, added again unchanged, and removed. Every text handed to the
+added with `qa.documents.library.add`, added again unchanged, and removed. Every text handed to the
 embedder is counted, so the table shows what each step really embedded — paragraphs, and
 sentences plus vocabulary words — next to its wall time. This script does not touch
 `corpus/` or `index/`: it works in a temporary folder.
@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa import library  # noqa: E402 - the path above makes the checkout importable
 from qa.config import Settings  # noqa: E402
-from qa.index import build_index  # noqa: E402
+from qa.documents import library  # noqa: E402 - the path above makes the checkout importable
+from qa.store.index import build_index  # noqa: E402
 
 WORDS = ("chip fab wafer yield plant supply chain design foundry memory package test cost "
          "subsidy state policy export import market demand talent skill research node "

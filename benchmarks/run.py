@@ -29,8 +29,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import ann, answers, plot, startup, stores  # noqa: E402 - after the path above
-from qa.cli import quiet_libraries  # noqa: E402
 from qa.embedding import MiniLMEmbedder  # noqa: E402
+from qa.logs import quiet_libraries  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"warm_p50_ms": 100.0, "warm_p95_ms": 250.0, "cold_ask_s": 8.0, "build_vs_raw": 0.9,

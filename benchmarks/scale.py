@@ -33,17 +33,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.ann import rss_bytes  # noqa: E402
 from benchmarks.answers import QUESTION_FILES, SQUAD_CORPORA  # noqa: E402
-from qa.cli import quiet_libraries  # noqa: E402
 from qa.config import PROJECT_ROOT, Settings  # noqa: E402
+from qa.documents.sentences import split_sentences  # noqa: E402
 from qa.embedding import MiniLMEmbedder  # noqa: E402
 from qa.errors import QAError  # noqa: E402
-from qa.evaluation import judge, read_eval_file  # noqa: E402
-from qa.faiss_index import build as build_faiss  # noqa: E402
-from qa.index import LoadedIndex, load_index  # noqa: E402
-from qa.lexical import build_bm25  # noqa: E402
+from qa.eval.evaluation import judge, read_eval_file  # noqa: E402
+from qa.logs import quiet_libraries  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
 from qa.reader import default_reader  # noqa: E402
-from qa.sentences import split_sentences  # noqa: E402
+from qa.store.faiss_index import build as build_faiss  # noqa: E402
+from qa.store.index import LoadedIndex, load_index  # noqa: E402
+from qa.store.lexical import build_bm25  # noqa: E402
 from qa.text import content_vocabulary  # noqa: E402
 from qa.types import Document, Paragraph, Sentence  # noqa: E402
 

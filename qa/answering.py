@@ -50,12 +50,12 @@ from qa.evidence import (
     mentions_number,
     spell_out_acronyms,
 )
-from qa.index import LoadedIndex
 from qa.question import QuestionAnalyser, QuestionInfo, Term, is_acronym
 from qa.quoting import connects_back, contrasts_back, refers_back
 from qa.reader import Reader, ReadSpan
 from qa.retrieval import Hit, Query
 from qa.spans import fits_unit, is_proper_name, name_spans, proper_words, typed_spans
+from qa.store.index import LoadedIndex
 from qa.text import content_stems, family_roots, stem, tokenize
 from qa.types import Paragraph, Sentence
 

@@ -18,9 +18,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.index import LoadedIndex
 from qa.page import LINKS_HEADING
 from qa.question import Term
+from qa.store.index import LoadedIndex
 from qa.types import Paragraph
 
 BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")

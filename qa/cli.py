@@ -3,10 +3,10 @@
     qa build [--if-needed]
     qa ask "QUESTION" [--json] [--doc DOC]
     qa ask --batch IN.jsonl --out OUT.jsonl
-    qa eval FILE.jsonl [--verbose]
-    qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.library)
+    qa eval FILE.jsonl [--verbose] | qa eval FOLDER [--limit N]  (see qa.eval.commands)
+    qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.documents.library)
     qa bench [--quick]                                          (see benchmarks/run.py)
-    qa feedback list | qa feedback export FILE.jsonl            (see qa.feedback)
+    qa feedback list | qa feedback export FILE.jsonl            (see qa.ui.feedback)
     qa user add|remove|list|passwd | qa token create|list|revoke (see qa.access)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
 """
@@ -16,15 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from qa.access import commands as access_commands
 from qa.config import Settings
 from qa.errors import InputError, QAError
+from qa.eval import commands as eval_commands
+from qa.logs import quiet_libraries
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             return _feedback(settings, args)
         if args.command in ("user", "token"):
             return access_commands.run(settings.index_dir, args)
-        return _eval(settings, args)
+        return eval_commands.run(settings, args)
     except QAError as error:
         print(f"qa: error: {error}", file=sys.stderr)
         return 1
@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(settings: Settings, args: argparse.Namespace) -> int:
     from qa.embedding import Embedder, MiniLMEmbedder
-    from qa.index import StaleIndex
     from qa.store import open_store
+    from qa.store.index import StaleIndex
 
     store = open_store(settings)
     embedder: Embedder = MiniLMEmbedder()
@@ -137,7 +137,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
         except StaleIndex as reason:
             print(f"{reason} Building.")
     if args.ray:
-        from qa.ray_embedding import RayEmbedder
+        from qa.store.ray_embedding import RayEmbedder
 
         embedder = RayEmbedder(args.ray, actors=args.ray_actors)
     report = store.build(settings.corpus_dir, embedder, progress=True, rebuild=args.rebuild)
@@ -150,7 +150,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _library(settings: Settings, args: argparse.Namespace) -> int:
-    from qa import library
+    from qa.documents import library
 
     if args.command == "list":
         print(library.listing(settings).format(settings.store))
@@ -167,7 +167,7 @@ def _library(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _feedback(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.feedback import FeedbackStore
+    from qa.ui.feedback import FeedbackStore
 
     store = FeedbackStore.for_settings(settings)
     if args.feedback_command == "list":
@@ -191,7 +191,7 @@ def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.Argument
 
     pipeline = Pipeline.load(settings)
     if args.batch:
-        from qa.batch import run_batch
+        from qa.eval.batch import run_batch
 
         count, errors = run_batch(pipeline, args.batch, args.out)
         print(f"Answered {count - errors} of {count} questions → {args.out}"
@@ -201,88 +201,10 @@ def _ask(settings: Settings, args: argparse.Namespace, parser: argparse.Argument
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from qa.render_text import render_answer
+        from qa.ui.render_text import render_answer
 
         print(render_answer(answer, pipeline.documents))
     return 0
-
-
-def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.evaluation import format_table, read_eval_file, run_eval, summarise
-    from qa.pipeline import Pipeline
-    from qa.squad import is_folder_of_articles
-
-    if args.file.is_dir():
-        if not is_folder_of_articles(args.file) and not (args.file / "questions.jsonl").is_file():
-            raise InputError(f"{args.file} holds no article folders (corpus/ + questions.jsonl).")
-        return _eval_articles(args)
-
-    items = read_eval_file(args.file)
-    pipeline = Pipeline.load(settings)
-
-    def ask(item: dict[str, Any]) -> dict[str, Any]:
-        try:
-            answer = pipeline.ask(item["question"], history=item.get("history") or [])
-        except QAError as error:
-            return {"answer": str(error), "abstained": True, "citations": [], "latency_ms": 0}
-        result = answer.to_dict()
-        result["debug"] = answer.debug
-        return result
-
-    started = time.perf_counter()
-    outcomes, results = run_eval(items, ask)
-    print(f"{args.file}: {len(items)} questions in {time.perf_counter() - started:.1f} s")
-    print(format_table(summarise(outcomes)))
-    if args.verbose or args.details:
-        lines = []
-        for item, result, outcome in zip(items, results, outcomes, strict=True):
-            lines.append({"id": item["id"], "ok": outcome.answer_ok, "question": item["question"],
-                          "answer": result["answer"], "debug": result.get("debug")})
-        if args.details:
-            args.details.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
-        if args.verbose:
-            for line in lines:
-                if not line["ok"]:
-                    print(json.dumps(line, ensure_ascii=False))
-    return 0
-
-
-def _eval_articles(args: argparse.Namespace) -> int:
-    from qa.embedding import MiniLMEmbedder
-    from qa.squad import (
-        article_folders,
-        evaluate_article,
-        format_answerability,
-        format_squad_table,
-    )
-
-    embedder = MiniLMEmbedder()
-    started = time.perf_counter()
-    results = [evaluate_article(folder, embedder, limit=args.limit,
-                                progress=lambda name: print(f"  scored {name}", file=sys.stderr))
-               for folder in article_folders(args.file)]
-    print(f"{args.file}: {sum(len(r.rows) for r in results)} questions, {len(results)} "
-          f"article(s) in {time.perf_counter() - started:.0f} s")
-    print(format_squad_table(results, seen=_reader_seen()))
-    print(format_answerability([row for r in results for row in r.rows]))
-    if args.details:
-        rows = [dict(row, article=r.name) for r in results for row in r.rows]
-        args.details.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
-                                        for row in rows), encoding="utf-8")
-    return 0
-
-
-def _reader_seen() -> frozenset[str]:
-    """Article folder names the shipped reader was trained or calibrated on."""
-    from qa.errors import ReaderError
-    from qa.reader import default_reader
-
-    if not Settings.from_env().reader:
-        return frozenset()
-    try:
-        return default_reader().seen_articles()
-    except ReaderError:
-        return frozenset()
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -295,22 +217,6 @@ def _bench(args: argparse.Namespace) -> int:
 
     return bench_main(["--quick"] * args.quick + (["--out", str(args.out)] if args.out else []))
 
-
-def quiet_libraries() -> None:
-    """Silence model-loading progress bars and library chatter; our own messages remain.
-    transformers is told through its environment variables, read when (and if) it is first
-    imported: importing it here would add a second to every cold `qa ask`."""
-    import bm25s  # noqa: F401 - it sets its logger to DEBUG when imported; import it first
-
-    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "pypdf"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    if "transformers" in sys.modules:  # already imported: its settings were read
-        import transformers.utils.logging as tlog
-
-        tlog.disable_progress_bar()
-        tlog.set_verbosity_error()
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,5 +1,5 @@
 """Questions about the page itself: its author (every byline line), its related links, its
-photo caption — answered from the paragraphs' roles (`qa.corpus`), each line quoted whole.
+photo caption — answered from the paragraphs' roles (`qa.documents.corpus`), each line quoted whole.
 
 Returns None when the document has no such lines, so the question is answered (or refused)
 like any other; it never guesses an author from the body text.
@@ -11,7 +11,7 @@ import re
 
 from qa.citations import CitationList, Quote
 from qa.draft import Draft
-from qa.index import LoadedIndex
+from qa.store.index import LoadedIndex
 from qa.types import Paragraph
 
 # A heading over the page's list of links to other pages.

@@ -21,13 +21,13 @@ from qa.definitions import define
 from qa.draft import Draft
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
-from qa.index import LoadedIndex, StaleIndex
 from qa.kinds import Kind, question_kind
 from qa.page import page_answer, page_lines
 from qa.question import clean_question, lookup_text
 from qa.reader import Reader, default_reader
 from qa.retrieval import Hit, Query, Retriever
 from qa.store import Store, open_store
+from qa.store.index import LoadedIndex, StaleIndex
 from qa.summary import Summarizer
 from qa.types import Answer, Document
 
@@ -60,7 +60,7 @@ class Pipeline:
 
         With `serve_stale`, a stale index that is whole (the corpus changed since, say an add
         was interrupted) is loaded as it is and the pipeline's `stale` is True: the app serves
-        at once and `qa.live` catches up in the background. The reader is the shipped one
+        at once and `qa.documents.live` catches up in the background. The reader is the shipped one
         unless given, or none when `settings.reader` is off."""
         settings = settings or Settings.from_env()
         embedder = embedder or MiniLMEmbedder()

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.embedding import Embedder
-from qa.index import LoadedIndex
-from qa.local_search import LocalRankings
 from qa.store import Rankings
+from qa.store.index import LoadedIndex
+from qa.store.local_search import LocalRankings
 from qa.types import Paragraph
 
 log = logging.getLogger(__name__)

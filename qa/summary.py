@@ -21,8 +21,8 @@ import numpy as np
 
 from qa.citations import CitationList, Quote
 from qa.draft import Draft
-from qa.index import LoadedIndex
 from qa.quoting import refers_back
+from qa.store.index import LoadedIndex
 from qa.text import content_stems, family_roots
 from qa.types import Paragraph
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.squad import squad_scores  # noqa: E402
+from qa.eval.squad import squad_scores  # noqa: E402
 
 
 def with_doubt(rows: list[dict], margin: float, coverage: float,

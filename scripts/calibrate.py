@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.answer.decision import Decision  # noqa: E402
-from qa.squad import squad_scores  # noqa: E402
+from qa.eval.squad import squad_scores  # noqa: E402
 
 ANSWERABILITY = "answerability"
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.config import Settings  # noqa: E402
 from qa.embedding import MiniLMEmbedder  # noqa: E402
-from qa.evaluation import read_eval_file, run_eval, summarise  # noqa: E402
+from qa.eval.evaluation import read_eval_file, run_eval, summarise  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
 from qa.store import close_store  # noqa: E402
 

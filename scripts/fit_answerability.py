@@ -39,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.squad import squad_scores  # noqa: E402
+from qa.eval.squad import squad_scores  # noqa: E402
 
 PRINCIPLED_RULES = ("unknown-name", "name-in-paragraph", "number-in-quote")
 LEXICAL_RULES = ("rival-name", "antonym", "negation", "answer-type", "reader-type")

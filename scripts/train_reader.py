@@ -1,33 +1,33 @@
 """Train the extractive reader (`qa/reader.py`) on the SQuAD articles in ../shared/eval/.
 
-    make train-reader      # the shipped weights: three runs of this script, about 3 hours
+    make train-reader      # the shipped weights: four runs of this script, then calibration
 
-The Makefile's three stages: a first reader from squad-v1 and four SQuAD 2.0 articles (the
+The Makefile's stages: a first reader from squad-v1 and four SQuAD 2.0 articles (the
 defaults, about 35 min on 2 CPU cores); a warm start from it on 50 questions from each SQuAD
-1.1 training article in squad-train/ but every 20th (`--per-article 50`, about 95 min); and a
-last warm start on 12 more per article with WordNet-paraphrased copies of the answerable
-questions (`--paraphrases 0.7`, scripts/paraphrase.py, about 45 min), whose floor is fixed
-(`--abstain-margin`) and written to models/reader/ with the doubt margin. A run writes a
-checkpoint every `--checkpoint-every` steps to `<out>/checkpoint/`, and `--resume` goes on
-from it with the same batches, so a long run can span sessions.
+1.1 training article in squad-train/ but every 20th (`--per-article 50`, about 95 min); a warm
+start on 12 more per article with WordNet-paraphrased copies of the answerable questions
+(`--paraphrases 0.7`, scripts/paraphrase.py, about 45 min); and the last, on the real SQuAD
+2.0 unanswerable questions (`--real-unanswerable 0.65 --per-article 6`, about 35-60 min):
+each on the paragraph it was written against, labelled "no answer", beside the answerable
+question written on the same paragraph. A run writes a checkpoint every `--checkpoint-every`
+steps to `<out>/checkpoint/` (with the validation curve so far), and `--resume` goes on from
+it with the same batches, so a long run can span sessions. The decision (when to answer,
+abstain, show the span) is chosen afterwards by scripts/calibrate.py.
 
-The split is by article, so no article the README's held-out table is measured on is ever
-seen in training:
-- train: all of squad-v1/ (answerable questions only), four SQuAD 2.0 articles of squad/ and,
-  with `--per-article`, the squad-train/ articles but every 20th;
-- validation: one SQuAD 2.0 article, used only to choose the short-answer margin (and the
-  floor, unless `--abstain-margin` fixes it), and with
-  `--per-article` every 20th squad-train/ article (the reader's F1 on its gold paragraphs);
-- held out: the other five SQuAD 2.0 articles (`qa eval` on them is the honest figure).
+The split is by article:
+- train: squad-v1/ (answerable questions only) and four SQuAD 2.0 articles of squad/ in the
+  first stage; squad-train/ but every 20th article in the next two; squad-train/ but every
+  20th counted from 0 and from 10 in the last, which uses nothing of squad/ or squad-v1/;
+- validation: every 20th squad-train/ article (from 10: no stage ever trained on them; from 0:
+  only the earlier stages' answerable questions, never their unanswerables) — the reader's F1
+  on gold paragraphs, the curve, and the decision's calibration;
+- ../shared/eval/squad/ (ten SQuAD 2.0 articles; six of them no stage trained on) is the
+  second validation set: `qa eval` there is reported apart and chooses nothing.
 
-Every answerable question gives its gold paragraph with the answer's first occurrence; half of
-them (seeded) also give a "hard negative": the most word-overlapping other paragraph that holds
-none of the gold answers, labelled "no answer", which is what the reader meets after retrieval.
-Unanswerable questions are paired with their most word-overlapping paragraph. A share of the
-answerable questions (seeded) also gives an unanswerable one by swapping one of its names or
-years for one of the article's that its paragraph never mentions, labelled "no answer" there.
-The weights and a manifest (sha256, split, seed, settings, validation figures) are written to
-`--out` (models/reader/ by default).
+Every answerable question gives its gold paragraph with the answer's first occurrence; with
+`--negatives`, a share also gives a "hard negative": the most word-overlapping other paragraph
+that holds none of the gold answers, labelled "no answer". The weights and a manifest (sha256,
+split, seed, settings, curve, validation figures) are written to `--out`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ import math
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -52,9 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import reader as rd  # noqa: E402
+from qa.documents.sentences import split_sentences  # noqa: E402
 from qa.embedding import file_sha256  # noqa: E402
-from qa.sentences import split_sentences  # noqa: E402
-from qa.squad import squad_scores  # noqa: E402
+from qa.eval.squad import squad_scores  # noqa: E402
 from scripts.paraphrase import Synonyms, paraphrased  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -62,8 +61,6 @@ SQUAD_TRAIN = EVAL / "squad-train"
 VALIDATION_EVERY = 20  # every 20th squad-train article (sorted by name) validates
 TRAIN_SQUAD2 = ["amazon-rainforest", "construction", "jacksonville-florida", "pharmacy"]
 VALIDATION = ["sky-united-kingdom"]
-DEV_CORPUS = EVAL.parent / "corpus"  # the article, and its development questions
-DEV_QUESTIONS = EVAL / "dev.jsonl"
 HELD_OUT = ["black-death", "harvard-university", "normans", "private-school",
             "victoria-australia"]
 STOP = set("a an the of in on at to for by with from and or is was were are be been what "
@@ -239,63 +236,6 @@ def reader_alone_f1(folder: Path, examples: list[tuple]) -> float:
     return round(100 * sum(scores) / max(1, len(scores)), 1)
 
 
-def calibrate(folder: Path, articles: list[str]) -> tuple[float, float, dict]:
-    """Choose the reader's short-answer margin and floor on the validation articles, through
-    the whole pipeline.
-
-    Each article is indexed and asked as `qa eval` does, with every span of the reader kept
-    and no floor (the doubt rule applies, with the manifest's doubt margin). The short-answer margin is the one under which dropping
-    the short answer gives the best SQuAD F1 (a span below it is a guess the app should not put
-    in bold). The abstention floor sits just under the lowest margin of any answerable question
-    the engine answers, on the validation articles and on the article's development questions
-    (`DEV_QUESTIONS`), rounded down to a whole number: below it the reader is surer of "no
-    answer" than it ever was on a question that had one."""
-    from qa.config import Settings
-    from qa.embedding import MiniLMEmbedder
-    from qa.pipeline import Pipeline
-
-    reader = rd.Reader(folder, null_margin=-math.inf, abstain_margin=-math.inf)
-    embedder = MiniLMEmbedder()
-    rows = []
-    answerable_margins = []
-    corpora = [(EVAL / "squad" / name / "corpus", EVAL / "squad" / name / "questions.jsonl")
-               for name in articles] + [(DEV_CORPUS, DEV_QUESTIONS)]
-    for corpus, questions in corpora:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(corpus_dir=corpus, index_dir=Path(tmp))
-            pipeline = Pipeline.load(settings, embedder=embedder, reader=reader)
-            for line in questions.read_text(encoding="utf-8").splitlines():
-                item = json.loads(line)
-                if item.get("history"):
-                    continue  # the floor does not apply to follow-ups
-                answer = pipeline.ask(item["question"])
-                margin = answer.debug.get("reader", {}).get("margin", -math.inf)
-                golds = [g for g in item.get("answers", []) if g.strip()]
-                # SQuAD items carry gold spans; the development questions a type instead
-                answerable = bool(golds) or item.get("type") not in (
-                    None, "unanswerable", "adversarial")
-                if answerable and not answer.abstained and math.isfinite(margin):
-                    answerable_margins.append(margin)
-                if questions != DEV_QUESTIONS:
-                    short = "" if answer.abstained else answer.short_answer or ""
-                    rows.append((margin, short, golds))
-
-    def f1(cut: float) -> float:
-        return sum(squad_scores(short if margin >= cut else "", golds)[1]
-                   for margin, short, golds in rows) / len(rows)
-
-    cuts = sorted({round(r[0], 2) for r in rows if math.isfinite(r[0])} | {-math.inf})
-    best = max(cuts, key=f1)
-    lowest = min(answerable_margins, default=-math.inf)
-    floor = float(math.floor(lowest - 0.01))  # margins in the debug output are rounded
-    kept = sum(bool(short) and margin >= best for margin, short, _ in rows)
-    return best, floor, {
-        "validation_questions": len(rows), "validation_f1": round(100 * f1(best), 1),
-        "validation_f1_every_span": round(100 * f1(-math.inf), 1),
-        "validation_short_answers": round(100 * kept / len(rows), 1),
-        "lowest_answerable_margin": round(lowest, 2)}
-
-
 def split_squad_train(offsets: tuple[int, ...] = (VALIDATION_EVERY // 2,)
                       ) -> tuple[list[Path], list[Path]]:
     """(training, validation) folders of squad-train/: every 20th article validates, counted
@@ -433,9 +373,6 @@ def main() -> None:
                              "unanswerable questions with their paired answerable ones and "
                              "--per-article others; every 20th article from 0 and from 10 "
                              "validates, squad/ and squad-v1/ are not used")
-    parser.add_argument("--no-calibrate", action="store_true",
-                        help="write the weights and manifest only (scripts/calibrate.py "
-                             "chooses the decision's settings)")
     parser.add_argument("--init", type=Path,
                         help="start from the reader weights in this folder (a warm start)")
     parser.add_argument("--bf16", action="store_true",
@@ -447,20 +384,7 @@ def main() -> None:
                         help="go on from <out>/checkpoint/checkpoint.pt")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=rd.READER_DIR)
-    parser.add_argument("--abstain-margin", type=float,
-                        help="fix the reader's floor instead of calibrating it")
-    parser.add_argument("--doubt-margin", type=float,
-                        help="the margin under which a quote holding at least "
-                             "answering.COVERED_DOUBT_COVERAGE of the question's words is "
-                             "doubted (default: the manifest's, else -0.5)")
-    parser.add_argument("--calibrate-only", action="store_true",
-                        help="keep the weights in --out, choose their margin again")
     args = parser.parse_args()
-    if args.calibrate_only:
-        write_calibration(args.out, json.loads((args.out / rd.MANIFEST_FILE).read_text()),
-                          args.abstain_margin, args.doubt_margin)
-        return
-
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
@@ -572,25 +496,7 @@ def main() -> None:
     (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     manifest["validation_hasans_f1_gold_paragraph"] = reader_alone_f1(args.out, valid)
     (args.out / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
-    if args.no_calibrate:
-        return
-    write_calibration(args.out, manifest, args.abstain_margin, args.doubt_margin)
-
-
-def write_calibration(folder: Path, manifest: dict, fixed_floor: float | None,
-                      doubt_margin: float | None) -> None:
-    """Choose the margins (`calibrate`) and write them into the manifest. The doubt margin is
-    given, or kept from the manifest; the floor is given, or calibrated."""
-    if doubt_margin is None:
-        doubt_margin = manifest.get("doubt_margin", -0.5)
-    manifest["doubt_margin"] = doubt_margin  # calibration reads it through the engine
-    (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
-    margin, floor, report = calibrate(folder, VALIDATION)
-    if fixed_floor is not None:
-        report["calibrated_abstain_margin"], floor = floor, fixed_floor
-    manifest.update(report, null_margin=margin, abstain_margin=floor)
-    (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
-    print(json.dumps(report), "null_margin", margin, "abstain_margin", floor)
+    print("Now choose the decision on the validation articles: scripts/calibrate.py")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from qa.config import Settings
-from qa.corpus import load_corpus
+from qa.documents.corpus import load_corpus
 from qa.types import Document
 from tests.conftest import ARTICLE
 

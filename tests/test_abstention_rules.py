@@ -3,12 +3,14 @@ one): each rule fires on the question it is meant for and lets the answerable tw
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from qa.answer.decision import Decision
 from qa.answering import _literal_coverage
 from qa.config import Settings
 from qa.evidence import LITERAL_MATCH, SOFT_MAX
@@ -124,7 +126,8 @@ def _pipeline(folder: Path, name: str = "normans.txt", text: str = DOCUMENT,
 class PointingReader:
     """A stand-in reader that 'reads' the first match of a pattern in each sentence."""
 
-    null_margin, abstain_margin, doubt_margin = 5.0, -7.0, -1.0
+    # P(answer) = sigmoid(margin): a pointed-at span (margin 10) is answered and shown
+    decision = Decision(bias=0.0, w_sentence=1.0, abstain_below=0.5, short_from=0.9)
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -212,19 +215,18 @@ class DoubtingReader(PointingReader):
                  for span in row] for row in super().read_windows(question, passages, windows)]
 
 
-@pytest.mark.parametrize(("question", "margin", "refused"), [
-    ("When was the constitution adopted by the states?", PointingReader.doubt_margin - 0.5, True),
-    ("When was the constitution adopted by the states?", PointingReader.doubt_margin + 0.5, False),
-    ("When was the constitution adopted by the states for the herders?",  # 39 % covered
-     PointingReader.doubt_margin - 1.0, False),
-])
-def test_the_readers_doubt_counts_sooner_when_the_sentence_has_the_questions_words(
-        tmp_path: Path, question: str, margin: float, refused: bool) -> None:
+@pytest.mark.parametrize(("margin", "refused"), [(-0.5, True), (0.5, False)])
+def test_the_reader_refuses_below_its_calibrated_probability(
+        tmp_path: Path, margin: float, refused: bool) -> None:
     pipeline = _pipeline(tmp_path, reader=DoubtingReader(margin))
-    answer = pipeline.ask(question)
+    answer = pipeline.ask("When was the constitution adopted by the states?")
     assert answer.abstained is refused, answer.debug
+    assert answer.debug["reader"]["p_answer"] == pytest.approx(1 / (1 + math.exp(-margin)),
+                                                               abs=1e-3)
     if refused:
-        assert "though it has the question's words" in answer.debug["abstain"]
+        assert "P(answer) 0.38" in answer.debug["abstain"]
+    else:
+        assert answer.short_answer is None  # 0.62 < short_from: the quote stands alone
 
 
 SCHOOLS = ("Schools\n\nIreland has many private schools. Most of them are small. The "

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.access import Accounts, Caller, Gate, is_loopback, require
-from qa.access import audit
+from qa.access import Accounts, Caller, Gate, audit, is_loopback, require
 from qa.access.gate import ANONYMOUS, LOCAL, Quota
 from qa.errors import AccessDenied, InputError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation import read_eval_file, run_eval, summarise
+from qa.eval.evaluation import read_eval_file, run_eval, summarise
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.live import LivePipeline
+from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
 from tests.conftest import FakeEmbedder, copy_of_article
 

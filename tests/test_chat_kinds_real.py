@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation import read_eval_file, run_eval, summarise
+from qa.eval.evaluation import read_eval_file, run_eval, summarise
 from qa.pipeline import Pipeline
 from tests.chat_docs import HEAT_PUMPS, corpus_of
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.corpus import load_corpus, load_document, parse_document
+from qa.documents.corpus import load_corpus, load_document, parse_document
+from qa.documents.sentences import split_sentences
 from qa.errors import CorpusError, DocumentError
-from qa.sentences import split_sentences
 from tests.conftest import ARTICLE
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.evaluation import format_table, judge, summarise
+from qa.eval.evaluation import format_table, judge, summarise
 
 
 def _citation(paragraph: int, text: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa import faiss_index
+from qa.store import faiss_index
 
 
 def unit_vectors(n: int, dim: int, seed: int) -> np.ndarray:

@@ -9,8 +9,8 @@ import pytest
 
 from qa.cli import main
 from qa.errors import InputError
-from qa.evaluation import judge, read_eval_file
-from qa.feedback import Feedback, FeedbackStore, to_eval_item
+from qa.eval.evaluation import judge, read_eval_file
+from qa.ui.feedback import Feedback, FeedbackStore, to_eval_item
 
 ANSWER = {"question": "Who built the plant?", "answer": "**Tata** — “Tata built it.” [1]",
           "abstained": False, "short_answer": "Tata",

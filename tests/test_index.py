@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import generations
 from qa.config import Settings
 from qa.errors import IndexCorruptError
-from qa.index import FORMAT_VERSION, StaleIndex, build_index, load_index
 from qa.pipeline import Pipeline
+from qa.store import generations
+from qa.store.index import FORMAT_VERSION, StaleIndex, build_index, load_index
 from tests.conftest import FakeEmbedder
 
 

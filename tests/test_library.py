@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from qa import generations, library
 from qa.config import Settings
-from qa.corpus import load_document
+from qa.documents import library
+from qa.documents.corpus import load_document
 from qa.errors import DocumentError, InputError
-from qa.index import build_index, load_index
 from qa.pipeline import Pipeline
+from qa.store import generations
+from qa.store.index import build_index, load_index
 from tests.conftest import FakeEmbedder
 from tests.pdfs import make_pdf
 
@@ -272,7 +273,7 @@ def test_bad_files_are_refused_by_name_and_change_nothing(
 
 def test_too_large_a_file_is_refused(indexed: Settings, fake_embedder: FakeEmbedder,
                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa.corpus.MAX_DOCUMENT_BYTES", 100)
+    monkeypatch.setattr("qa.documents.corpus.MAX_DOCUMENT_BYTES", 100)
     with pytest.raises(DocumentError, match="big.md: too large"):
         library.add(indexed, fake_embedder, [write(tmp_path, "big.md", "word " * 100)])
 
@@ -309,7 +310,7 @@ def test_missing_source_and_duplicate_targets(indexed: Settings, fake_embedder: 
 def test_live_pipeline_swaps_in_the_new_index_after_an_add(indexed: Settings,
                                                            fake_embedder: FakeEmbedder,
                                                            tmp_path: Path) -> None:
-    from qa.live import LivePipeline
+    from qa.documents.live import LivePipeline
 
     live = LivePipeline(Pipeline.load(indexed, embedder=fake_embedder))
     before = live.current
@@ -330,7 +331,7 @@ def test_live_pipeline_swaps_in_the_new_index_after_an_add(indexed: Settings,
 
 def test_live_pipeline_serves_the_index_without_a_removed_document(
         indexed: Settings, fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
-    from qa.live import LivePipeline
+    from qa.documents.live import LivePipeline
 
     live = LivePipeline(Pipeline.load(indexed, embedder=fake_embedder))
     live.add([write(tmp_path, "notes.md", NOTES)])
@@ -345,7 +346,7 @@ def test_live_pipeline_serves_the_index_without_a_removed_document(
 
 def test_sources_name_their_document_and_the_pane_shows_one_document() -> None:
     from qa.types import Citation, Document, Paragraph
-    from qa.ui_render import render_article, render_sources
+    from qa.ui.render import render_article, render_sources
 
     text = "The project costs 91,000 crore rupees."
     cited = Citation(1, "fab", 4, "fab#p4", text, text, 0, len(text), page=2)

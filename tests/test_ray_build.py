@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from qa.embedding import MiniLMEmbedder
-from qa.index import build_index, load_index
+from qa.store.index import build_index, load_index
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -12,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from qa import reader as rd
+from qa.answer.decision import Decision
 from qa.config import Settings
 from qa.pipeline import Pipeline
 from tests.conftest import FakeEmbedder, copy_of_article, load_script
@@ -65,7 +67,7 @@ def test_the_shipped_reader_finds_typed_answers_in_new_prose() -> None:
     reader = rd.default_reader()
     when, = reader.read("When was the Lisbon aqueduct completed?", [PASSAGE])
     assert PASSAGE[when.start:when.end] == "1748"
-    assert when.margin > reader.null_margin
+    assert reader.decision.p_answer(when.margin) >= reader.decision.short_from
     how_far, = reader.read("How far does the aqueduct carry water?", [PASSAGE])
     assert "18 kilometres" in PASSAGE[how_far.start:how_far.end]
 
@@ -112,32 +114,39 @@ def test_a_damaged_reader_is_reported_and_the_engine_answers_without_it(
 
 
 @pytest.mark.slow
-def test_the_reader_abstains_only_below_its_floor(tmp_path: Path) -> None:
-    """A question is refused by the reader exactly when its margin on the chosen sentence is
-    under the floor; the shipped floor is below zero ("no answer" must be clear, not likely)."""
-    assert rd.default_reader().abstain_margin < 0
+def test_the_reader_abstains_exactly_below_its_calibrated_cut(tmp_path: Path) -> None:
+    """A question is refused for the reader's sake exactly when P(answer) on the chosen
+    sentence is under the decision's cut; the shipped cut lies strictly between 0 and 1."""
+    shipped = rd.default_reader().decision
+    assert 0 < shipped.abstain_below < 1 and shipped.short_from >= shipped.abstain_below
     question = "How much does Japan plan to invest in India over the next decade?"
     settings = copy_of_article(tmp_path)
-    probe = Pipeline.load(settings, reader=rd.Reader(abstain_margin=-math.inf)).ask(question)
-    margin = probe.debug["reader"]["margin"]
-    below = Pipeline.load(settings, reader=rd.Reader(abstain_margin=margin - 0.1))
-    assert not below.ask(question).abstained
-    above = Pipeline.load(settings, reader=rd.Reader(abstain_margin=margin + 0.1))
-    refused = above.ask(question)
+    probe = Pipeline.load(settings, reader=rd.Reader(decision=Decision())).ask(question)
+    p_answer = probe.debug["reader"]["p_answer"]
+
+    def with_cut(cut: float) -> Pipeline:
+        decision = dataclasses.replace(shipped, abstain_below=cut, short_from=cut)
+        return Pipeline.load(settings, reader=rd.Reader(decision=decision))
+
+    assert not with_cut(p_answer - 0.001).ask(question).abstained
+    refused = with_cut(p_answer + 0.001).ask(question)
     assert refused.abstained and "reader finds no answer" in refused.debug["abstain"]
 
 
-def test_the_margins_come_from_the_readers_own_manifest(tmp_path: Path) -> None:
-    """Each reader's margins have their own scale, so its floor and doubt margin travel with
-    its weights; a manifest without a doubt margin means no doubt rule, not another's value."""
-    shipped = rd.default_reader()
-    assert shipped.abstain_margin < shipped.doubt_margin < 0 < shipped.null_margin
+def test_the_decision_comes_from_the_readers_own_manifest(tmp_path: Path) -> None:
+    """Each reader's margins have their own scale, so the calibration travels with its
+    weights; a manifest without one lets every answer and span through (for calibrating)."""
+    shipped = rd.default_reader().decision
+    assert shipped.chosen_on and shipped.figures
     folder = tmp_path / "reader"
     shutil.copytree(rd.READER_DIR, folder)
     manifest = json.loads((folder / rd.MANIFEST_FILE).read_text())
-    manifest.update(doubt_margin=-2.5, abstain_margin=-4.0)
+    manifest["decision"].update(bias=-1.0, abstain_below=0.25)
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
-    assert (rd.Reader(folder).doubt_margin, rd.Reader(folder).abstain_margin) == (-2.5, -4.0)
-    del manifest["doubt_margin"]
+    decision = rd.Reader(folder).decision
+    assert (decision.bias, decision.abstain_below) == (-1.0, 0.25)
+    assert decision.p_answer(1.0) == pytest.approx(1 / (1 + math.exp(-(
+        -1.0 + decision.w_sentence + decision.w_paragraph))))
+    del manifest["decision"]
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
-    assert rd.Reader(folder).doubt_margin == -math.inf
+    assert rd.Reader(folder).decision == Decision()

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qa import cli, corpus
+from qa import cli
 from qa.config import Settings
+from qa.documents import corpus
 from qa.errors import CorpusError
-from qa.index import build_index
 from qa.pipeline import Pipeline
+from qa.store.index import build_index
 from tests.conftest import ARTICLE, FakeEmbedder
 
 # file name → (bytes, what the skip message says)

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa import generations
 from qa.config import Settings
 from qa.errors import IndexError_
-from qa.index import build_index, load_index
 from qa.pipeline import Pipeline
+from qa.store import generations
+from qa.store.index import build_index, load_index
 from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = "# Notes\n\nThe fab in Dholera will employ 3,000 people by 2027.\n"
@@ -34,7 +34,7 @@ import os, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from qa import generations, index
+from qa.store import generations, index
 from tests.conftest import FakeEmbedder
 
 corpus, index_dir, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]

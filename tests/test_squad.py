@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from qa.squad import ArticleResult, f1_score, format_squad_table, normalize_answer, squad_scores
+from qa.eval.squad import (
+    ArticleResult,
+    f1_score,
+    format_squad_table,
+    normalize_answer,
+    squad_scores,
+)
 
 # Public data is read where it lies (CI has ../shared beside the checkout); no copy is kept.
 NORMANS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "squad" / "normans"

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from qa import library
 from qa.config import Settings
-from qa.index import StaleIndex
-from qa.live import LivePipeline
+from qa.documents import library
+from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
 from qa.store import close_store, open_store
+from qa.store.index import StaleIndex
 from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = """# Garden notes
@@ -204,7 +204,7 @@ def test_a_build_killed_part_way_leaves_the_previous_index_serving(
 ADD_SCRIPT = """
 import sys
 from pathlib import Path
-from qa import library
+from qa.documents import library
 from qa.config import Settings
 from tests.conftest import FakeEmbedder
 
@@ -272,7 +272,7 @@ def test_a_document_added_by_another_process_is_served_here(
     ("milvus://127.0.0.1:19530?prefix=team_b", ("http://127.0.0.1:19530", "team_b")),
 ])
 def test_store_specs(spec: str, expected: tuple[str, str]) -> None:
-    from qa.milvus_store import parse_spec
+    from qa.store.milvus_schema import parse_spec
 
     assert parse_spec(spec) == expected
 

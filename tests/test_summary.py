@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.index import LoadedIndex
 from qa.pipeline import Pipeline
+from qa.store.index import LoadedIndex
 from qa.summary import Summarizer
 from qa.types import Document, Paragraph, Sentence
 from tests.chat_docs import ARTICLE, HEAT_PUMPS, corpus_of

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from qa.evaluation import read_eval_file
+from qa.eval.evaluation import read_eval_file
 from tests.conftest import stop_process
 
 sync_api = pytest.importorskip("playwright.sync_api")

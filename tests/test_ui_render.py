@@ -6,12 +6,13 @@ import re
 
 import pytest
 
-from qa import chat_state
 from qa.config import Settings
 from qa.errors import InputError
 from qa.types import Answer, Citation, Document, Paragraph
-from qa.ui import Turn, _turn_of_message, messages, respond
-from qa.ui_render import (
+from qa.ui import chat_state
+from qa.ui.chat import messages, respond, turn_of_message
+from qa.ui.chat_state import Turn
+from qa.ui.render import (
     announcement,
     answer_markdown,
     cite_href,
@@ -209,7 +210,7 @@ def test_the_saved_conversation_round_trips_and_drops_what_is_malformed() -> Non
 
 def test_like_events_find_their_turn() -> None:
     turns = [Turn("a", abstention()), Turn("b", error="no"), Turn("c", answered())]
-    assert [_turn_of_message(turns, i) for i in range(6)] == [None, 0, None, 1, None, 2]
+    assert [turn_of_message(turns, i) for i in range(6)] == [None, 0, None, 1, None, 2]
 
 
 def test_live_announcement_and_document_table() -> None:

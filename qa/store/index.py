@@ -1,6 +1,6 @@
 """Build, save and load the searchable index: FAISS over paragraphs plus sentence vectors.
 
-A generation folder (see `qa.generations`) holds:
+A generation folder (see `qa.store.generations`) holds:
     manifest.json        format version, embedder id and dimension, corpus hash, build time
     paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences)
     paragraphs.faiss     FAISS index over paragraph vectors (inner product = cosine)
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,17 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from qa import generations
-from qa.corpus import load_corpus
+from qa.documents.corpus import load_corpus
 from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
-from qa.faiss_index import load_faiss, make_faiss_index
-from qa.lexical import build_bm25, load_bm25, passage_text, save_bm25
-from qa.prepared import prepared_vectors, text_key
+from qa.store import generations
+from qa.store.faiss_index import load_faiss, make_faiss_index
+from qa.store.lexical import build_bm25, load_bm25, passage_text, save_bm25
+from qa.store.prepared import embed_cached, prepared_vectors, text_key
 from qa.text import content_vocabulary
 from qa.types import Document, Paragraph, Sentence
-
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: the sentence FAISS index and BM25 are saved with the build
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
@@ -231,7 +228,7 @@ def _check_shapes(index_dir: Path, dim: int, faiss_index: Any, paragraphs: list[
 
 def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the live generation by text hash, if it was built by the same embedder, and
-    those embedded ahead of this build (`qa.prepared`)."""
+    those embedded ahead of this build (`qa.store.prepared`)."""
     cache: dict[str, np.ndarray] = prepared_vectors(index_dir, embedder)
     try:
         index = load_index(Path("."), index_dir, embedder, check_corpus=False)
@@ -265,21 +262,6 @@ def _document_entry(document: Document, previous: dict[str, dict[str, Any]],
             "paragraphs": len(document.paragraphs),
             "pages": max((p.page or 0 for p in document.paragraphs), default=0) or None,
             "content": content, "indexed_at": indexed_at or built_at}
-
-
-def embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
-                  progress: bool, label: str) -> tuple[np.ndarray, int]:
-    keys = [text_key(t) for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
-    if missing:
-        if progress:
-            log.info("embedding %d new %s", len(missing), label)
-        fresh = embedder.encode_passages([t for _, t in missing], progress=progress)
-        cache.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    for i, key in enumerate(keys):
-        vectors[i] = cache[key]
-    return vectors, len(texts) - len(missing)
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -7,14 +7,16 @@
 Embedding is most of the cost of adding a document (minutes for a long one on 2 cores). The
 app embeds an upload's paragraphs, sentences and words here first, outside every lock, into
 `<index>/prepared/<random>.npz` (written atomically, tagged with the embedder's id); the build
-that follows under the lock finds them by text hash (`qa.index`) and embeds nothing, so another
-user's add or remove waits seconds, not minutes. A file left by a crash is only a cache: a
+that follows under the lock finds them by text hash (`embed_cached`, for `qa.store.index` and
+the Milvus store) and embeds nothing, so another user's add or remove waits seconds, not
+minutes. A file left by a crash is only a cache: a
 build ignores files of another embedder, and `discard_older_than` clears old ones.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -22,10 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.corpus import load_document
+from qa.documents.corpus import load_document
 from qa.embedding import Embedder
-from qa.lexical import passage_text
+from qa.store.lexical import passage_text
 from qa.text import content_vocabulary
+
+log = logging.getLogger(__name__)
 
 PREPARED_DIR = "prepared"
 STALE_AFTER_S = 24 * 3600
@@ -34,6 +38,23 @@ STALE_AFTER_S = 24 * 3600
 def text_key(text: str) -> str:
     """The cache key of a text to embed (paragraph, sentence or word)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def embed_cached(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray],
+                 progress: bool, label: str) -> tuple[np.ndarray, int]:
+    """Vectors of `texts`, from `cache` (by `text_key`) where it has them; the rest are
+    embedded and added to it. Returns the vectors and how many were reused."""
+    keys = [text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    if missing:
+        if progress:
+            log.info("embedding %d new %s", len(missing), label)
+        fresh = embedder.encode_passages([t for _, t in missing], progress=progress)
+        cache.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        vectors[i] = cache[key]
+    return vectors, len(texts) - len(missing)
 
 
 def texts_of(path: Path) -> list[str]:

@@ -4,8 +4,9 @@
     remove(settings, embedder, "name")                 → RemoveReport
     listing(settings)                                  → Listing (no model needed)
 
-Every file is checked before anything changes: it must parse (`qa.corpus.load_document`: type,
-size, encoding, emptiness, PDF password) and its name must be free. It is then copied into the
+Every file is checked before anything changes: it must parse
+(`qa.documents.corpus.load_document`: type, size, encoding, emptiness, PDF password) and its
+name must be free. It is then copied into the
 corpus folder under a safe name — the slug of its stem plus its suffix (`../My Report.PDF` →
 `my-report.pdf`), so no path from the user ever reaches the corpus folder — and the store
 (`qa.store`) is built incrementally: only paragraphs whose text is new are embedded. If the
@@ -14,7 +15,7 @@ build fails, the corpus files are put back as they were, and the previous index 
 With a shared store (Milvus) the store is the library: a name is free only if no other
 process put a different document of that name there, and `remove` takes the document out of
 the store (and this machine's corpus folder). This module does not parse formats
-(`qa.formats`) or serve anything (`qa.live`).
+(`qa.documents.formats`) or serve anything (`qa.documents.live`).
 """
 
 from __future__ import annotations
@@ -24,99 +25,24 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from filelock import FileLock, Timeout
 
 from qa.config import Settings
-from qa.corpus import corpus_files, doc_id_for, load_document
+from qa.documents.corpus import corpus_files, doc_id_for, load_document
+from qa.documents.reports import Added, AddReport, Entry, Listing, RemoveReport, replace_status
 from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
-from qa.index import BuildReport, corpus_hash
 from qa.store import open_store
+from qa.store.index import BuildReport, corpus_hash
 
 if TYPE_CHECKING:
-    from qa.milvus_store import MilvusStore
+    from qa.store.milvus_store import MilvusStore
 
 MAX_NAME_CHARS = 80
 Progress = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class Added:
-    """One file of an `add`: where it went and what happened to it."""
-
-    source: str
-    name: str  # the file name in the corpus folder
-    doc: str
-    paragraphs: int
-    status: str  # "added", "replaced" or "unchanged"
-
-
-@dataclass
-class AddReport:
-    files: list[Added]
-    build: BuildReport | None  # None when nothing changed and the index was already current
-
-    @property
-    def embedded(self) -> int:
-        return self.build.paragraphs_embedded if self.build else 0
-
-    def summary(self) -> str:
-        lines = [f"{f.status} {f.source} → {f.name} (document {f.doc}, {f.paragraphs} "
-                 f"paragraphs)" for f in self.files]
-        lines.append(_embedding_line(self.build))
-        return "\n".join(lines)
-
-
-@dataclass
-class RemoveReport:
-    name: str
-    doc: str
-    build: BuildReport
-
-    def summary(self) -> str:
-        return (f"removed {self.name} (document {self.doc}); the index now holds "
-                f"{self.build.documents} document(s), {self.build.paragraphs} paragraphs; "
-                f"nothing was embedded again")
-
-
-@dataclass
-class Entry:
-    doc: str
-    title: str
-    path: str
-    paragraphs: int
-    pages: int | None
-    indexed_at: str
-
-
-@dataclass
-class Listing:
-    entries: list[Entry]
-    built_at: str = ""
-    not_indexed: list[str] = field(default_factory=list)  # corpus files the index lacks
-    stale: bool = False  # the corpus changed since the last build
-
-    def format(self, store: str = "") -> str:
-        """The listing as a table, with the commands to run next (naming `store`, where the
-        index lives elsewhere than the index folder)."""
-        where = f" --store {store}" if store else ""
-        if not self.entries and not self.not_indexed:
-            return f"No documents indexed yet: add one with  qa add FILE{where}"
-        rows = [("document", "paragraphs", "pages", "indexed", "file", "title")]
-        rows += [(e.doc, str(e.paragraphs), str(e.pages or ""), e.indexed_at.replace("T", " ")
-                  [:16], e.path, e.title) for e in self.entries]
-        widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)),
-                            row[5]]).rstrip() for row in rows]
-        if self.not_indexed:
-            lines.append(f"not indexed yet: {', '.join(self.not_indexed)} (run qa build{where})")
-        elif self.stale:
-            lines.append(f"The corpus changed since the index was built: run qa build{where}")
-        return "\n".join(lines)
 
 
 def safe_name(path: Path) -> str:
@@ -224,7 +150,7 @@ def _remove_from_store(settings: Settings, store: MilvusStore, name: str) -> Rem
 def _against_store(store: MilvusStore, item: tuple[Path, Path, list[Path], Added],
                    replace: bool) -> tuple[Path, Path, list[Path], Added]:
     """A planned add, checked against the documents other processes put in a shared store."""
-    from qa.milvus_store import source_hash_of
+    from qa.store.milvus_schema import source_hash_of
 
     source, target, others, added = item
     entry = next((e for e in (store.manifest() or {}).get("documents", [])
@@ -238,10 +164,6 @@ def _against_store(store: MilvusStore, item: tuple[Path, Path, list[Path], Added
                             f"named {entry.get('path') or entry['doc']}; replace it (qa add "
                             "--replace, or tick Replace in the app) or rename the file.")
     return source, target, others, replace_status(added, "replaced")
-
-
-def replace_status(added: Added, status: str) -> Added:
-    return Added(added.source, added.name, added.doc, added.paragraphs, status)
 
 
 def listing(settings: Settings) -> Listing:
@@ -285,15 +207,6 @@ def _plan_add(corpus: Path, source: Path, replace: bool,
         status = "replaced" if existing is not None or others else "added"
     return source, target, others, Added(str(source), target.name, doc_id_for(target),
                                          len(document.paragraphs), status)
-
-
-def _embedding_line(build: BuildReport | None) -> str:
-    if build is None or build.embedded == 0:
-        return "Nothing new to embed: the index already holds every paragraph."
-    reused = build.paragraphs - build.paragraphs_embedded
-    return (f"Embedded {build.paragraphs_embedded} new paragraph(s) of {build.paragraphs} "
-            f"({reused} reused) and {build.embedded - build.paragraphs_embedded} new sentences "
-            f"and words, in {build.seconds:.1f} s; {build.documents} document(s) indexed.")
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """Documents on disk → paragraphs with stable anchors, roles and sections.
 
-Reads `.txt` and `.md`; `.html` and `.pdf` are turned into blocks by `qa.formats` first. A
+Reads `.txt` and `.md`; `.html` and `.pdf` are turned into blocks by `qa.documents.formats` first. A
 paragraph is a block separated by blank lines; inside a block, lines that are each a whole
 paragraph (the usual one-paragraph-per-line export) stay separate, while hard-wrapped lines
 are joined. Paragraph numbers count the non-empty paragraphs of a document
@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.documents.sentences import split_sentences
 from qa.errors import CorpusError, DocumentError
-from qa.sentences import split_sentences
 from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def load_document(path: Path) -> Document:
     if size == 0:
         raise DocumentError(f"{path.name}: empty document (no text).")
     if path.suffix.lower() in (".html", ".htm", ".pdf"):
-        from qa import formats
+        from qa.documents import formats
 
         extracted = formats.read(path)
         blocks = [_Block(b.text, role=b.role, page=b.page) for b in extracted.blocks]

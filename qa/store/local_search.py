@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from qa.faiss_index import build as build_faiss
-from qa.faiss_index import search as faiss_search
-from qa.index import LoadedIndex
-from qa.lexical import build_bm25
+from qa.store.faiss_index import build as build_faiss
+from qa.store.faiss_index import search as faiss_search
+from qa.store.index import LoadedIndex
+from qa.store.lexical import build_bm25
 from qa.text import bm25_tokens
 
 CANDIDATES = 30

@@ -2,11 +2,11 @@
 
     live = LivePipeline(Pipeline.load())
     live.ask(question, history, doc)     # answered by whichever pipeline is current at the call
-    live.add([path], progress=…)         # qa.library.add, load the new index, then swap
-    live.remove("garden-notes")          # qa.library.remove, the same way
+    live.add([path], progress=…)         # qa.documents.library.add, load the new index, then swap
+    live.remove("garden-notes")          # qa.documents.library.remove, the same way
 
 The swap is safe because nothing is changed in place: the new index is built into a new
-generation (`qa.generations`, or new rows in a shared store), loaded into a new `Pipeline`
+generation (`qa.store.generations`, or new rows in a shared store), loaded into a new `Pipeline`
 while the old one keeps answering, and only then is the reference replaced, under a lock. A
 question already running finishes on the pipeline it started with. A failed add raises before
 the swap, so the app keeps serving what it served. Adds run one at a time. This module knows
@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from qa import library, prepared
 from qa.config import Settings
+from qa.documents import library
 from qa.embedding import Embedder
-from qa.lexical import passage_text
 from qa.pipeline import Pipeline
-from qa.store import open_store
+from qa.store import open_store, prepared
+from qa.store.lexical import passage_text
 from qa.types import Answer, Document
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class LivePipeline:
     def add(self, paths: list[Path], replace: bool = False,
             progress: library.Progress | None = None) -> library.AddReport:
         """Add files to the corpus and index them, then serve the new index. The embedding is
-        done first, outside the lock (`qa.prepared`), so other adds and removes wait only for
+        done first, outside the lock (`qa.store.prepared`), so other adds and removes wait only for
         the short build that follows."""
         files: list[Path] = []
         try:

@@ -9,7 +9,7 @@ The file is append-only JSON Lines: a new vote or a comment on the same answer i
 with the same `id`, and the latest line for an id wins, so nothing is ever rewritten and a
 crash can cost at most the line being written. Nothing here sends anything anywhere. A line
 that cannot be read (a torn last line, hand edits) is skipped, never fatal. This module knows
-nothing of Gradio; `qa.ui` calls it from the chat's like/dislike events.
+nothing of Gradio; `qa.ui.handlers` calls it from the chat's like/dislike events.
 """
 
 from __future__ import annotations

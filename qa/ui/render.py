@@ -165,7 +165,7 @@ def render_notice(message: str, error: bool = False) -> str:
 
 def render_library(entries: Sequence[Any]) -> str:
     """The indexed documents as `qa list` shows them: id, paragraphs, pages, when indexed, file
-    and title (`entries` are `qa.library.Entry` records)."""
+    and title (`entries` are `qa.documents.reports.Entry` records)."""
     rows = "".join(
         f'<tr><th scope="row"><cite>{_text(e.title)}</cite></th><td>{_text(e.doc)}</td>'
         f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'

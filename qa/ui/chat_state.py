@@ -6,9 +6,9 @@
 Each turn keeps its question, its answer with every citation (document id, paragraph number,
 the paragraph's text and a hash of it, the quote and its offsets) or its refusal, and an id
 that feedback on the answer is filed under. What comes back from the browser is untrusted: it
-is checked field by field, and rendered through `qa.ui_render`, which escapes every string.
+is checked field by field, and rendered through `qa.ui.render`, which escapes every string.
 Whether a saved citation still points at the same words is decided at render time
-(`qa.ui_render.citation_status`). This module knows nothing of Gradio.
+(`qa.ui.render.citation_status`). This module knows nothing of Gradio.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa.types import Answer, Citation
-from qa.ui_render import paragraph_hash
+from qa.ui.render import paragraph_hash
 
 MAX_SAVED_TURNS = 50  # the oldest turns are dropped first; localStorage holds a few MB
 

@@ -8,12 +8,12 @@
     store.revision()                       # changes whenever what a load reads changes
 
 Two implementations:
-  FilesStore   the default: FAISS + bm25s files in `index/` (`qa.index`), searched in memory
-               (`qa.local_search`). The corpus folder is the library; a build mirrors it.
+  FilesStore   the default: FAISS + bm25s files in `index/` (`qa.store.index`), searched in memory
+               (`qa.store.local_search`). The corpus folder is the library; a build mirrors it.
   MilvusStore  `milvus:///path/to.db` (Milvus Lite, embedded) or `milvus://host:19530` (a
                Milvus server): vectors, BM25 and the documents' text live in Milvus, so any
                process can answer; the store is the library, and a build adds or replaces
-               the folder's documents in it, keeping the others (`qa.milvus_store`, which
+               the folder's documents in it, keeping the others (`qa.store.milvus_store`, which
                also has `remove_document`).
 Either way `load` returns the same `LoadedIndex`; its `rankings` are the three searches that
 retrieval fuses.
@@ -28,12 +28,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa import generations
 from qa.config import Settings
-from qa.corpus import corpus_files
+from qa.documents.corpus import corpus_files
 from qa.embedding import Embedder
 from qa.errors import InputError
-from qa.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
+from qa.store import generations
+from qa.store.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
 
 
 class Rankings(Protocol):
@@ -70,7 +70,8 @@ class Store(Protocol):
 
 
 class FilesStore:
-    """The index folder on disk (`qa.index`, `qa.generations`): one machine's default."""
+    """The index folder on disk (`qa.store.index`, `qa.store.generations`): one machine's
+    default."""
 
     shared = False
 
@@ -128,7 +129,7 @@ def open_store(settings: Settings) -> Store:
     if not spec:
         return FilesStore(settings.index_dir)
     if spec.startswith("milvus://"):
-        from qa.milvus_store import MilvusStore
+        from qa.store.milvus_store import MilvusStore
 
         with _shared_lock:
             if spec not in _shared:

@@ -20,7 +20,7 @@ from typing import Any
 
 from qa.config import Settings
 from qa.embedding import Embedder
-from qa.evaluation import judge, read_eval_file
+from qa.eval.evaluation import judge, read_eval_file
 from qa.types import Answer
 
 

@@ -1,41 +1,28 @@
-"""The three searches retrieval fuses, as requests to the Milvus store (`qa.milvus_store`):
+"""The three searches retrieval fuses, as requests to the Milvus store (`qa.store.milvus_store`):
 dense paragraphs, dense sentences, and Milvus's own BM25 over the paragraphs' stems.
 
 Hits map back to the rows of the index this process loaded; rows it has not loaded
 (unpublished, or newer than its load) are skipped, and more are asked for while they crowd
-the cut. Ties are ordered as the index folder orders them (`qa.local_search.tie_order`), so
+the cut. Ties are ordered as the index folder orders them (`qa.store.local_search.tie_order`), so
 both stores rank alike.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from qa.local_search import CANDIDATES, SENTENCE_FACTOR, SLACK, first_rows, tie_order
-from qa.text import bm25_tokens
-
-if TYPE_CHECKING:
-    from qa.milvus_store import MilvusStore
-
-QUERY_WINDOW = 16_384     # the most rows one Milvus query or search returns
-READ_TIMEOUT_S = 10.0     # per search, query or get: a vanished server fails, not hangs
-
-
-def lexical_text(text: str) -> str:
-    """The stems bm25s would index, spelt so that Milvus's standard tokenizer (\\w+) keeps
-    each one whole: a stem like "3.5" or "%" becomes "3_2e_5" or "_25_"."""
-    return " ".join(re.sub(r"\W", lambda m: f"_{ord(m.group()):x}_", token)
-                    for token in bm25_tokens(text))
+from qa.store.local_search import CANDIDATES, SENTENCE_FACTOR, SLACK, first_rows, tie_order
+from qa.store.milvus_connection import MilvusConnection
+from qa.store.milvus_schema import QUERY_WINDOW, READ_TIMEOUT_S, lexical_text
 
 
 class MilvusRankings:
     """The `qa.store.Rankings` of one loaded Milvus index."""
 
-    def __init__(self, store: MilvusStore, paragraph_rows: dict[str, int],
+    def __init__(self, store: MilvusConnection, paragraph_rows: dict[str, int],
                  sentence_ids: dict[str, int], sentence_paragraph: list[int]) -> None:
         self.store = store
         self.paragraph_rows = paragraph_rows

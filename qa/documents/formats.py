@@ -1,4 +1,5 @@
-"""Format readers: an `.html` or `.pdf` file → a title and text blocks that `qa.corpus` numbers.
+"""Format readers: an `.html` or `.pdf` file → a title and text blocks that
+`qa.documents.corpus` numbers.
 
     HTML  BeautifulSoup (stdlib `html.parser`): scripts, styles, navigation, forms, asides and
           the page's own header and footer are dropped; h1–h6 become headings, li list items,
@@ -7,7 +8,7 @@
           page numbers and lines repeated on most pages (running heads) are dropped. Each
           block keeps its page, so a citation can name it.
 Every failure is a DocumentError naming the file. This module does not split sentences or
-assign the roles it cannot see (bylines, captions in plain paragraphs): `qa.corpus` does.
+assign the roles it cannot see (bylines, captions in plain paragraphs): `qa.documents.corpus` does.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph's text as the format gives it; `role` is "" when `qa.corpus` should infer."""
+    """A paragraph's text as the format gives it; `role` is "" when `qa.documents.corpus`
+    should infer."""
 
     text: str
     role: str = ""

@@ -3,7 +3,7 @@
 Build throughput compares `build_index` with raw `SentenceTransformer.encode` on exactly the
 texts the build embedded. A build embeds three kinds of text: each paragraph (with its section
 heading), each sentence, and each distinct content word of the corpus (for the synonym
-matching of `qa.evidence`). Paragraphs per second of the build therefore count all three,
+matching of `qa.answer.evidence`). Paragraphs per second of the build therefore count all three,
 while "encode the paragraphs" alone would do about a third of the work: the fair ratio is raw
 encode time of the same texts, in the same calls, over build time. The paragraphs-only
 figure is reported beside it for context, and so is qa's embedder (`qa.embedding`, which

@@ -12,8 +12,8 @@ embedded (real MiniLM vectors); a synthetic paragraph's vector is the normalised
 sentences' vectors. The article keeps its real vectors, so its questions stay answerable.
 
 Measured: the time to assemble the index (FAISS, BM25) and to construct the pipeline (every
-per-index structure of `qa.answering`, `qa.summary`, …), resident memory, and then every
-development question asked one at a time (warm latency p50 / p95, and how many the article
+per-index structure of `qa.answer.facts`, `qa.answer.summary`, …), resident memory, and then
+every development question asked one at a time (warm latency p50 / p95, and how many the article
 still answers among the distractors). Nothing is written to disk.
 """
 

@@ -14,21 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answering import Answerer
+from qa.answer.conversation import contextual_queries
+from qa.answer.decide import Answerer
+from qa.answer.definitions import define
+from qa.answer.draft import Draft
+from qa.answer.page import page_answer, page_lines
+from qa.answer.question import clean_question, lookup_text
+from qa.answer.question_form import Kind, question_kind
+from qa.answer.summary import Summarizer
 from qa.config import Settings
-from qa.conversation import contextual_queries
-from qa.definitions import define
-from qa.draft import Draft
 from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
-from qa.kinds import Kind, question_kind
-from qa.page import page_answer, page_lines
-from qa.question import clean_question, lookup_text
 from qa.reader import Reader, default_reader
 from qa.retrieval import Hit, Query, Retriever
 from qa.store import Store, open_store
 from qa.store.index import LoadedIndex, StaleIndex
-from qa.summary import Summarizer
 from qa.types import Answer, Document
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,9 @@ class Pipeline:
 
     def _answer(self, kind: Kind, words: str, queries: list[Query], hits: list[Hit],
                 vectors: np.ndarray, doc: str | None) -> Draft:
-        """Compose the answer the kind of question wants (`qa.kinds`): a summary, the page's
-        own lines, a definition, or sentences chosen by the answerer."""
+        """Compose the answer the kind of question wants (`qa.answer.question_form`): a
+        summary, the page's own lines, a definition, or sentences chosen by the answerer
+        (`qa.answer.decide`)."""
         if doc is None and hits:
             doc = hits[0].paragraph.doc  # the document the question is most about
         doc = doc or (self.index.documents[0].doc if self.index.documents else "")

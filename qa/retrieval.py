@@ -5,7 +5,7 @@ methods like rises, and neither score scale has to be calibrated against the oth
 follow-up question is searched together with its conversation context at a lower weight.
 The rankings come from the store (`qa.store`): FAISS and bm25s in memory by default,
 Milvus requests for a shared store. This module fuses them; choosing sentences and
-answering is `qa.answering`'s job.
+answering is `qa.answer`'s job.
 """
 
 from __future__ import annotations

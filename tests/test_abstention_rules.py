@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answer.candidates import literal_coverage as _literal_coverage
 from qa.answer.decision import Decision
-from qa.answering import _literal_coverage
+from qa.answer.evidence import LITERAL_MATCH, SOFT_MAX
+from qa.answer.question_form import is_negated
+from qa.answer.spans import is_proper_name, proper_words
 from qa.config import Settings
-from qa.evidence import LITERAL_MATCH, SOFT_MAX
 from qa.pipeline import Pipeline
-from qa.question import is_negated
 from qa.reader import ReadSpan
-from qa.spans import is_proper_name, proper_words
 from tests.conftest import FakeEmbedder
 
 DOCUMENT = """Normans in Italy
@@ -166,7 +166,7 @@ def test_the_readers_answer_may_be_part_of_the_date(tmp_path: Path) -> None:
 
 
 def test_numbers_are_matched_in_digits_words_and_decades() -> None:
-    from qa.evidence import Matcher, mentions_number
+    from qa.answer.evidence import Matcher, mentions_number
 
     matcher = Matcher([], np.zeros((0, 4), dtype=np.float32), {})
     evidence = matcher.evidence("Eight plants opened in the 1970s.")
@@ -255,7 +255,7 @@ def test_a_which_group_question_may_be_answered_without_a_proper_name(tmp_path: 
 def test_only_the_words_themselves_count_as_the_questions_words() -> None:
     """A match by meaning ("wrote" ~ "Author") is a paraphrase, which the reader's doubt is
     not trusted on; the word itself, an alias or a typo is."""
-    from qa.question import Term
+    from qa.answer.question import Term
 
     terms = (Term("wrote", "wrote", "wrote", 3.0, False), Term("TEL", "tel", "tel", 1.0, True))
     assert SOFT_MAX < LITERAL_MATCH
@@ -273,3 +273,25 @@ def test_only_a_question_that_needs_its_type_is_refused_without_one(
     assert answer.abstained is refused, answer.debug
     if refused:
         assert "holds no number" in answer.debug["abstain"]
+
+
+def test_the_checks_are_one_table_asked_in_its_order() -> None:
+    """Each rule once, named as in the README's ablation table; a run of per-term checks is
+    asked term by term, so a question's first name is judged before its second."""
+    from types import SimpleNamespace
+
+    from qa.answer.checks import CHECKS, Check, refusals
+
+    assert [c.name for c in CHECKS] == [
+        "no-terms", "unknown-name", "negation", "antonym", "number-in-quote",
+        "name-in-paragraph", "rival-name", "meaning-floor", "answer-type", "answerability",
+        "reader-type", "paragraph-coverage", "sentence-coverage"]
+    assert all(c.tests and c.validation and (c.question is None) != (c.term is None)
+               for c in CHECKS)
+    table = (Check("whole", "", "", question=lambda case: "q"),
+             Check("first", "", "", term=lambda case, i: f"first {i}"),
+             Check("second", "", "", term=lambda case, i: f"second {i}" if i else None),
+             Check("last", "", "", question=lambda case: "z"))
+    case = SimpleNamespace(info=SimpleNamespace(terms=("a", "b")))
+    assert [r.message for r in refusals(case, table)] == [  # type: ignore[arg-type]
+        "q", "first 0", "first 1", "second 1", "z"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.antonyms import LEXICON, Antonyms, Contradiction, default_antonyms
+from qa.answer.antonyms import LEXICON, Antonyms, Contradiction, default_antonyms
 
 
 @pytest.fixture(scope="module")

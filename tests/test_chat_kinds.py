@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.definitions import define, defined_acronyms
+from qa.answer.definitions import define, defined_acronyms
+from qa.answer.quoting import connects_back, refers_back
+from qa.answer.suggestions import suggested_questions
 from qa.pipeline import Pipeline
-from qa.quoting import connects_back, refers_back
-from qa.suggestions import suggested_questions
 from qa.types import Document
 from tests.chat_docs import ARTICLE, HEAT_PUMPS, corpus_of, document
 from tests.conftest import FakeEmbedder

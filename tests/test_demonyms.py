@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.demonyms import LEXICON, Demonyms, default_demonyms
-from qa.evidence import Matcher
-from qa.question import QuestionAnalyser, Term
+from qa.answer.demonyms import LEXICON, Demonyms, default_demonyms
+from qa.answer.evidence import Matcher
+from qa.answer.question import QuestionAnalyser, Term
 from qa.text import stem
 
 

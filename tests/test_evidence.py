@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.evidence import find_aliases, find_long_forms, spell_out_acronyms
+from qa.answer.evidence import find_aliases, find_long_forms, spell_out_acronyms
 
 TEXTS = ["The tour of Tokyo Electron Miyagi Ltd (TEL Miyagi) was the highlight.",
          "It sits in the Dholera Special Investment Region (SIR) of Gujarat."]

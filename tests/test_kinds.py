@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.kinds import question_kind
+from qa.answer.question_form import question_kind
 
 EXAMPLES = [
     # summary / overview, also of one part

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from qa.errors import InputError
-from qa.question import (
+from qa.answer.question import (
     QuestionAnalyser,
-    answer_type,
     clean_question,
-    head_noun,
     lookup_text,
+    repair_function_words,
+)
+from qa.answer.question_form import (
+    answer_type,
+    head_noun,
     needs_typed_answer,
     number_unit,
     person_unit,
-    repair_function_words,
 )
+from qa.errors import InputError
 from qa.text import number_forms, same_family, stem
 
 

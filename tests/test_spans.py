@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.spans import fits_unit, name_spans, typed_spans
+from qa.answer.spans import fits_unit, name_spans, typed_spans
 
 
 def spans(sentence: str, kind: str) -> list[str]:

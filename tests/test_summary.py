@@ -1,4 +1,4 @@
-"""Extractive summaries (qa/summary.py) on the article and on tests/data/heat-pumps.md, with
+"""Extractive summaries (qa/answer/summary.py) on the article and on tests/data/heat-pumps.md, with
 the fake embedder; and the time a summary takes over 10 000 paragraphs."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answer.summary import Summarizer
 from qa.pipeline import Pipeline
 from qa.store.index import LoadedIndex
-from qa.summary import Summarizer
 from qa.types import Document, Paragraph, Sentence
 from tests.chat_docs import ARTICLE, HEAT_PUMPS, corpus_of
 from tests.conftest import FakeEmbedder

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 from typing import Any, Protocol
 
+from qa.answer.suggestions import MAX_SUGGESTIONS, suggested_questions
 from qa.config import Settings
 from qa.errors import QAError
-from qa.suggestions import MAX_SUGGESTIONS, suggested_questions
 from qa.types import Answer, Document
 from qa.ui import chat_state, render
 from qa.ui.chat_state import Turn
@@ -39,7 +39,7 @@ class AskPipeline(Protocol):
 
 def example_questions(documents: Sequence[Document], doc: str | None = None) -> list[str]:
     """The example buttons under the question box, made from the document searched
-    (`qa.suggestions`); for several documents, a summary of all, then each one's in turn."""
+    (`qa.answer.suggestions`); for several documents, a summary of all, then each one's in turn."""
     chosen = [d for d in documents if d.doc == doc] or list(documents)
     per_document = [suggested_questions(d) for d in chosen]
     if len(per_document) > 1:  # one summary of them all, then each document's own questions

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from qa.access import Caller, Gate
+from qa.answer.suggestions import MAX_SUGGESTIONS
 from qa.errors import AccessDenied, QAError
-from qa.suggestions import MAX_SUGGESTIONS
 from qa.types import Answer, Document
 from qa.ui import chat_state, render
 from qa.ui.chat import (

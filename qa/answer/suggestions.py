@@ -4,7 +4,8 @@ about …"), an acronym it spells out, the name it mentions most, and its byline
 
 For the UI to show under the question box, per document; pure text work (no model, no
 index), a few milliseconds. It does not check that the engine answers them: every kind of
-question it makes is one `qa.kinds` recognises, and `tests/test_suggestions.py` asks them.
+question it makes is one `qa.answer.question_form` recognises, and `tests/test_chat_kinds.py`
+asks them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from qa.definitions import defined_acronyms
+from qa.answer.definitions import defined_acronyms
 from qa.text import content_stems, family_roots
 from qa.types import Document, Paragraph
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.citations import CitationList, Quote
-from qa.draft import Draft
-from qa.quoting import refers_back
+from qa.answer.citations import CitationList, Quote
+from qa.answer.draft import Draft
+from qa.answer.quoting import refers_back
 from qa.store.index import LoadedIndex
 from qa.text import content_stems, family_roots
 from qa.types import Paragraph

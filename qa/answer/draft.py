@@ -1,5 +1,6 @@
-"""What every way of composing an answer returns (`qa.answering`, `qa.summary`, `qa.page`,
-`qa.definitions`), before the pipeline adds the question and the latency."""
+"""What every way of composing an answer returns (`qa.answer.decide`, `qa.answer.summary`,
+`qa.answer.page`, `qa.answer.definitions`), before the pipeline adds the question and the
+latency."""
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""What kind of answer a question wants: summary, definition, why, how, role, compare, list,
-meta (about the page: author, links, caption) or fact.
-
-A few patterns over the *forms* of questions ("Summarize …", "What does X stand for?", "What
-role does X play?"), never over a document's words; the table of examples that pins them down
-is `tests/test_kinds.py`. The kind decides how an answer is composed (`qa.pipeline`); it does
-not decide whether the document answers — that stays with retrieval and the checks.
+"""The form of a question, from its wording alone (never a document's words): its kind
+(summary, meta, definition, role, compare, why, how, list, fact; how the answer is composed,
+`qa.pipeline`), its answer type (number, date, name, other) and unit (what the quote must hold,
+`qa.answer.checks`), whether it wants a list or is negated, the noun a "which X" asks for.
+`read_form` returns all of it; the examples that pin it down are `tests/test_kinds.py` and
+`tests/test_question.py`. It never decides whether the document answers.
 """
 
 from __future__ import annotations
@@ -12,8 +11,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.text import STOPWORDS
+
 KINDS = ("summary", "meta", "definition", "role", "compare", "why", "how", "list", "fact")
 
+
+@dataclass(frozen=True)
+class Kind:
+    """The kind of a question, and what it is about where the form says so: the thing to
+    define ("OSAT"), the part to summarise ("talent"), the page detail ("author")."""
+    name: str
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """All the form of a question tells: its kind, the type (and unit) of its answer."""
+    kind: Kind
+    answer_type: str   # "number" | "date" | "name" | "other"
+    unit: str          # numbers: "money" | "share" | "duration"; names: "person"; or ""
+    head: str          # the noun a "which X" question asks for: "publication", "city"
+    wants_list: bool   # several items answer it
+    negated: bool      # asks what is *not* so ("What did X never do?")
+    strict_type: bool  # only an answer of its type will do (`needs_typed_answer`)
+
+
+def read_form(question: str, corrected: str | None = None) -> QuestionForm:
+    """The form; answer type, person unit and head from `corrected` (typos repaired)."""
+    fixed = question if corrected is None else corrected
+    return QuestionForm(
+        kind=question_kind(question), answer_type=answer_type(fixed),
+        unit=number_unit(question) or person_unit(fixed), head=head_noun(fixed),
+        wants_list=bool(LIST_Q.search(question)), negated=is_negated(question),
+        strict_type=needs_typed_answer(fixed))
+
+
+# -- the kind: how the answer is composed -------------------------------------------------
 _DOC = (r"(?:(?:article|document|doc|text|piece|page|story|paper|report|post|essay|file|"
         r"explainer|guide|note|chapter)s?|stories|it)")
 _SUMMARY = re.compile(
@@ -36,7 +69,6 @@ _TOPIC = [re.compile(
 _WHOLE = re.compile(rf"^(?:(?:all )?(?:the |this |that |these |those |a )?(?:whole |entire )?"
                     rf"(?:{_DOC}|for me|please|it all|everything)\b|"
                     rf"(?:this|that|these|them|all)\W*$)", re.IGNORECASE)
-
 _AUTHOR = re.compile(
     rf"\b(?:the|this|its) (?:author|writer)s?\b(?!'?s? of (?!(?:this|the) {_DOC}))|"
     rf"\bwho (?:wrote|authored|penned) (?:it|this|the {_DOC})\b|\bbyline\b|"
@@ -49,7 +81,6 @@ _LINKS = re.compile(
     re.IGNORECASE)
 _CAPTION = re.compile(r"\b(?:the|this|that|its) (?:photo(?:graph)?|picture|image|caption|"
                       r"illustration)s?\b(?! quality)|\bpictured\b", re.IGNORECASE)
-
 # "Who was given the highlights …?": a summary word inside a question for a fact.
 _ASKS_FOR_A_SPAN = re.compile(r"^(?:who|whom|whose|when|where|which|how (?:many|much|long|old))\b",
                               re.IGNORECASE)
@@ -72,7 +103,6 @@ _NOT_DEFINED = re.compile(r"\b(?:amount|number|percentage|share|total|size|"
                           r"\b(?:of|in|for|by|from|with|to|on|about|as|at|that|"
                           r"which|who|when|where|did|does|do|has|have|will|can)\b",
                           re.IGNORECASE)
-
 _ROLE = re.compile(
     r"\b(?:what|which) (?:\w+ )?(?:role|part|function|position|place)s? (?:does|do|did|is|are|"
     r"was|were|will|has|have|can|could|would|should)\b|\broles? of\b|'s? roles?\b|"
@@ -100,15 +130,6 @@ _LIST = re.compile(
     r"(?:the|some|all)\b|\b(?:what|which) (?:[\w-]+ ){0,3}(?:areas|sectors|fields|industries|"
     r"things|projects|agreements|items|steps|reasons|ways|countries|companies|products|examples|"
     r"types|kinds|members|parts|factors|benefits|goals|priorities)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """The kind of a question, and what it is about where the form says so: the thing to
-    define ("OSAT"), the part to summarise ("talent"), the page detail ("author")."""
-
-    name: str
-    topic: str = ""
 
 
 def question_kind(question: str) -> Kind:
@@ -167,4 +188,113 @@ def _defined_term(question: str) -> str:
     return ""
 
 
-__all__ = ["KINDS", "Kind", "question_kind"]
+# -- the answer type: what kind of short answer the question asks for ---------------------
+NUMBER_Q = re.compile(
+    r"\bhow (?:many|much|large|big|long|far|old|high|often|fast)\b|"
+    r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:[\w-]+ ){0,2}(?:percentage|"
+    r"percent|share|proportion|number|amount|sum|fraction|portion|total|size|value|cost|price|"
+    r"figure|rate|count|population|budget|quantity|capacity|worth|revenue|salary)\b|\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b",
+    re.IGNORECASE)
+DATE_Q = re.compile(
+    r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
+    r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|day|"
+    r"time ?frame)\b|\bsince when\b|\bby when\b|\bhow long ago\b|"
+    r"\b(?:what|which) (?:is|was|were) the (?:[\w-]+ )?(?:year|date|decade|century)(?![\w-])",
+    re.IGNORECASE)
+NAME_Q = re.compile(
+    r"\bwhat (?:is|was|are|were) (?:the )?names? of\b|\bname (?:the|a|an)\b|"
+    r"^\s*(?:who|whom|whose|where)\b|\b(?:who|whom|whose|where) (?:is|was|are|were|did|does|do|"
+    r"has|had|will)\b|"
+    r"\b(?:which|what) (?:[\w-]+ )?(?:country|countries|company|companies|city|cities|state|states|region|"
+    r"firm|firms|organi[sz]ation|organi[sz]ations|person|people|group|publication|magazine|"
+    r"newspaper|journal|university|institute|institution|agency|ministry|government|nation|"
+    r"nations|province|prefecture|place|location|town|village|river|author|leader|minister|"
+    r"president|king|queen|team|party|brand|program|programme|mission|site|facility|plant)\b",
+    re.IGNORECASE)
+# Whether a question wants several items quoted (its runners-up); the kind "list" is `_LIST`.
+LIST_Q = re.compile(r"\b(?:what are|which are|list|name (?:the|all)|(?:what|which) (?:\w+ )?(?:areas|"
+                    r"sectors|fields|things|projects|agreements|items|steps|reasons|ways))\b|"
+                    r"\b(?:showcase|include|includes|including)\b", re.IGNORECASE)
+MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital|did|does|do|is|was|will|has|have)\b.*"
+                     r"\b(?:invest|spend|cost|pay|fund|allocat|lend|loan|earn|worth|price|raise)|"
+                     r"\b(?:dollar|monetary|financial) (?:value|amount|figure)\b|\bhow much money\b",
+                     re.IGNORECASE)
+SHARE_Q = re.compile(r"\b(?:percentage|percent|share|proportion|fraction|portion)\b", re.I)
+DURATION_Q = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
+PERSON_Q = re.compile(
+    r"\b(?:prime minister|president|chief executive|ceo|chairman|chairwoman|chairperson|founder|"
+    r"co-founder|author|writer|director|minister|leader|king|queen|emperor|governor|mayor|"
+    r"ambassador|spokesperson|spokesman|head of|person|man|woman|scientist|inventor|"
+    r"architect|composer|coach|captain|pope|bishop)\b|"
+    r"\bwho (?:wrote|authored|founded|invented|discovered|painted|composed|designed|directed|"
+    r"said|led|created|built|signed|visited|won)\b", re.IGNORECASE)
+# A measure words can give: "How long did it last?" (until 1850), "How fast?" (quickly).
+DEGREE_Q = re.compile(r"\bhow (?:long(?! ago)|far|high|large|big|often|fast|old)\b|"
+                      r"\b(?:what|which) (?:is |was |are |were )?(?:the |its |their )?"
+                      r"(?:[\w-]+ )?size\b", re.IGNORECASE)
+WHO_IS_NAME_Q = re.compile(r"^\s*(?:[Ww]ho|[Ww]hat) (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*){1,4}\??\s*$")
+# "What did the Normans never do?": a negation, which stopwords drop from its terms.
+NEGATED_Q = re.compile(r"\b(?:not|never|no longer|none|without)\b|n['’]t\b", re.IGNORECASE)
+_NOT_NEGATING = re.compile(r"\b(?:whether or not|not only|if not)\b", re.IGNORECASE)
+_HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",
+                   re.IGNORECASE)
+_NOT_HEADS = STOPWORDS | {"did", "does", "do", "is", "was", "are", "were", "has", "have", "can",
+                          "could", "will", "would", "should", "kind", "type", "sort", "name"}
+
+
+def answer_type(question: str) -> str:
+    """The kind of short answer a question asks for: number, date, name or other."""
+    if NUMBER_Q.search(question):
+        return "number"
+    if DATE_Q.search(question):
+        return "date"
+    if WHO_IS_NAME_Q.match(question):
+        return "other"  # "Who is Varuna Shankar?" asks for a description, not a name
+    if NAME_Q.search(question):
+        return "name"
+    return "other"
+
+
+def needs_typed_answer(question: str) -> bool:
+    """Whether only a number, a date or a person's name can answer the question. Not for a
+    degree ("how long", "what size"), which words can give."""
+    kind = answer_type(question)
+    if kind in ("number", "date"):
+        return not DEGREE_Q.search(question)
+    return kind == "name" and person_unit(question) == "person"
+
+
+def person_unit(question: str) -> str:
+    """'person' when a name question asks for a person ("who is the CEO …")."""
+    if answer_type(question) != "name" or not PERSON_Q.search(question):
+        return ""
+    head = head_noun(question)
+    return "" if head and not PERSON_Q.search(head) else "person"
+
+
+def number_unit(question: str) -> str:
+    """What a number answer must measure: money, a share, a duration, or anything."""
+    if MONEY_Q.search(question):
+        return "money"
+    if DURATION_Q.search(question):
+        return "duration"
+    if SHARE_Q.search(question):
+        return "share"
+    return ""
+
+
+def head_noun(question: str) -> str:
+    """The noun after "which"/"what" ("Which publication …" → "publication"), or ""."""
+    match = _HEAD.search(question)
+    if not match or match.group(1).lower() in _NOT_HEADS:
+        return ""
+    return match.group(1).lower()
+
+
+def is_negated(question: str) -> bool:
+    """The question asks what is *not* so ("not only … but also" does not count)."""
+    return bool(NEGATED_Q.search(_NOT_NEGATING.sub(" ", question)))
+
+
+__all__ = ["KINDS", "Kind", "QuestionForm", "answer_type", "head_noun", "is_negated",
+           "needs_typed_answer", "number_unit", "person_unit", "question_kind", "read_form"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qa.text import is_content, stem, tokenize
 
-LEXICON = Path(__file__).parent / "data" / "demonyms.tsv"
+LEXICON = Path(__file__).parent.parent / "data" / "demonyms.tsv"  # qa/data/, package data
 Name = tuple[str, ...]  # the content stems of a name: ("unit", "kingdom")
 
 

@@ -1,13 +1,13 @@
-"""How broad questions (why, how, role, definition, comparison, list; see `qa.kinds`) are
-scored and checked differently from fact questions.
+"""How broad questions (why, how, role, definition, comparison, list: the kinds of
+`qa.answer.question_form`) are scored and checked differently from fact questions.
 
 - Meaning counts more than words: their few words are the thing asked about plus a generic
   verb ("work", "offer", "play") that may match an unrelated sentence literally.
 - A section whose heading reads like the question ("How a Heat Pump Works") lends its
   sentences a bonus; a heading itself is never the answer.
 - A comparison prefers a sentence that sets two sides against each other ("…, while …").
-- The reader's "no answer" (trained on short factual spans) is not held against them, nor
-  are the coverage and meaning floors when the quote names what the question names.
+- The coverage and meaning floors are not held against them when the quote names what the
+  question names (the reader's answerability is: the doubt once let off here is gone).
 Fact questions are scored exactly as before; this module changes nothing for them.
 """
 
@@ -18,22 +18,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.page import LINKS_HEADING
-from qa.question import Term
+from qa.answer.page import LINKS_HEADING
+from qa.answer.question import Term
+from qa.answer.settings import EngineSettings
 from qa.store.index import LoadedIndex
 from qa.types import Paragraph
 
 BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")
 EXPLAINING_KINDS = ("why", "how", "role")
-# Chosen on the non-fact questions of SQuAD's five seen articles (README, "Quality"): 3 keeps
-# their abstention (46 of 67 refused, 47 as fact questions) and refuses fewer answerable
-# ones (11 of 73, 13 as fact questions); 4: 44 and 11; no limit: 41 and 8.
-MAX_FOCUS_TERMS = 3
 COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage", "meaning-floor")
-W_BROAD_DENSE = 0.25  # added to the answerer's W_DENSE for a broad question
-W_SECTION = 0.20      # times the cosine of the question with the sentence's section heading
-W_CONTRAST = 0.20     # a comparison: a sentence that sets two things side by side
-FORM_WEIGHT = 0.25    # a word of the question's form ("role", "play", "work") weighs this much
 # Words that make the form of a broad question rather than its subject: "What role does X
 # play?", "How does X work?", "What does each side bring?". X decides the answer.
 FORM_WORDS = frozenset("""
@@ -100,7 +93,7 @@ def _names(sentence: str, proper_words: frozenset[str]) -> set[str]:
 
 def answers_broadly(paragraph: Paragraph) -> bool:
     """Body text or a list item of the content: not a heading, byline, caption or a link to
-    another page (`qa.page`)."""
+    another page (`qa.answer.page`)."""
     return paragraph.role == "body" or (paragraph.role == "list_item"
                                         and not links_away(paragraph))
 
@@ -117,18 +110,19 @@ def contrasts(sentence: str) -> bool:
 
 
 def kind_bonus(kind: str, sentence: str, paragraph: Paragraph, dense: float,
-               question: np.ndarray, headings: Headings) -> float:
+               question: np.ndarray, headings: Headings, settings: EngineSettings) -> float:
     """What a broad question adds to a sentence's score (0 for a fact question)."""
     if kind not in BROAD_KINDS:
         return 0.0
-    bonus = W_BROAD_DENSE * dense + W_SECTION * headings.closeness(paragraph, question)
+    bonus = (settings.w_broad_dense * dense
+             + settings.w_section * headings.closeness(paragraph, question))
     if kind == "compare" and contrasts(sentence):
-        bonus += W_CONTRAST
+        bonus += settings.w_contrast
     return bonus
 
 
-def weigh_form_words(kind: str, terms: tuple[Term, ...], question: str = ""
-                     ) -> tuple[Term, ...]:
+def weigh_form_words(kind: str, terms: tuple[Term, ...], question: str,
+                     settings: EngineSettings) -> tuple[Term, ...]:
     """A broad question's terms with the words of its form made light; in a comparison,
     also the class that stands for its sides ("each *country*", "both *companies*")."""
     if kind not in BROAD_KINDS:
@@ -136,7 +130,7 @@ def weigh_form_words(kind: str, terms: tuple[Term, ...], question: str = ""
     form = set(FORM_WORDS)
     if kind == "compare":
         form |= set(sides_of(question))
-    return tuple(replace(t, weight=t.weight * FORM_WEIGHT)
+    return tuple(replace(t, weight=t.weight * settings.form_weight)
                  if t.norm in form and not t.entity else t for t in terms)
 
 
@@ -161,12 +155,13 @@ def focus_terms(terms: tuple[Term, ...]) -> int:
 
 
 def waived_rules(kind: str, named: list[tuple[float, float]], focus: int,
-                 sides_contrasted: bool = False) -> set[str]:
+                 sides_contrasted: bool, settings: EngineSettings) -> set[str]:
     """The checks a broad question is not held to. `named`: for each name the question
     must find, its match in the quote and in the quote's paragraph (0…1); `focus`: its
     terms that are not words of its form (`focus_terms`).
 
-    Let off: the reader's doubt, for a short question only (MAX_FOCUS_TERMS): "What role
+    Let off: the reader's doubt, for a short question only (`max_focus_terms`; a rule
+    that no longer exists: it became "answerability", which is not let off): "What role
     does Renesas play?", not SQuAD's "What does a custom or expectation do to affect a
     building before its built?", written from a sentence with one thing changed, which the
     doubt is there to catch (never the reader's floor: a reader that sure of "no answer"
@@ -179,7 +174,7 @@ def waived_rules(kind: str, named: list[tuple[float, float]], focus: int,
     its paragraph all."""
     if kind not in BROAD_KINDS:
         return set()
-    waived = {"reader-doubt"} if focus <= MAX_FOCUS_TERMS else set()
+    waived = {"reader-doubt"} if focus <= settings.max_focus_terms else set()
     if kind == "compare":
         waived.add("antonym")  # two sides compared say opposite things by design
     if named and min(m for m, _ in named) >= 0.5 or sides_contrasted:
@@ -191,5 +186,5 @@ def waived_rules(kind: str, named: list[tuple[float, float]], focus: int,
 
 
 __all__ = ["BROAD_KINDS", "Contrasts", "Headings", "answers_broadly", "contrasts", "enumeration",
-           "links_away",
-           "focus_terms", "kind_bonus", "sides_of", "waived_rules", "weigh_form_words"]
+           "focus_terms", "kind_bonus", "links_away", "sides_of", "waived_rules",
+           "weigh_form_words"]

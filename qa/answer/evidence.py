@@ -3,7 +3,7 @@
 Coverage is the weighted share of the question's terms found in the evidence, where a term is
 found exactly (same stem), through an alias defined in the corpus ("Tokyo Electron Miyagi Ltd
 (TEL Miyagi)" makes TEL stand for Tokyo Electron), as another name of the same place ("British"
-for "the UK", `qa/demonyms.py`), as a near-spelling, or by meaning (cosine
+for "the UK", `qa/answer/demonyms.py`), as a near-spelling, or by meaning (cosine
 of MiniLM word vectors, e.g. turbulence ≈ instability). This module scores; it decides nothing.
 """
 
@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 from rapidfuzz import fuzz
 
-from qa.demonyms import Demonyms, default_demonyms
-from qa.question import Term
+from qa.answer.demonyms import Demonyms, default_demonyms
+from qa.answer.question import Term
 from qa.text import family_roots, is_content, number_forms, stem, tokenize
 
 SOFT_FLOOR = 0.35  # word cosine below which two words are unrelated

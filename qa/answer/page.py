@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from qa.citations import CitationList, Quote
-from qa.draft import Draft
+from qa.answer.citations import CitationList, Quote
+from qa.answer.draft import Draft
 from qa.store.index import LoadedIndex
 from qa.types import Paragraph
 

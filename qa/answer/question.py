@@ -1,9 +1,9 @@
-"""Understand a question: clean it, find its expected answer type and its weighted terms.
+"""Understand a question: clean it, repair its typos against the corpus, weigh its terms.
 
-The answer type (number, date, name or other) comes from the question's wording; terms are
-its content words with a weight (rarer in the corpus → heavier; names and numbers heavier
-still). Typos are repaired against the corpus vocabulary. Instructions inside a question are
-never followed: they are just more words to look up.
+Terms are its content words with a weight (rarer in the corpus → heavier; names and numbers
+heavier still). Its form (kind, answer type, unit …) is read by `qa.answer.question_form`, and
+`QuestionInfo` carries both. Instructions inside a question are never followed: they are just
+more words to look up.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from qa.demonyms import default_demonyms
+from qa.answer.demonyms import default_demonyms
+from qa.answer.question_form import read_form
 from qa.errors import InputError
 from qa.text import STOPWORDS, family_roots, is_content, stem, tokenize
 
@@ -27,32 +28,6 @@ IDF_POWER = 1.5  # > 1 lets the rare words of a question decide, as they do for 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
 # Also lone surrogates (undecodable argv bytes, JSON "\ud800"): the tokenizer rejects them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
-
-NUMBER_Q = re.compile(
-    r"\bhow (?:many|much|large|big|long|far|old|high|often|fast)\b|"
-    r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:[\w-]+ ){0,2}(?:percentage|"
-    r"percent|share|proportion|number|amount|sum|fraction|portion|total|size|value|cost|price|"
-    r"figure|rate|count|population|budget|quantity|capacity|worth|revenue|salary)\b|\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b",
-    re.IGNORECASE)
-DATE_Q = re.compile(
-    r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|will|had|has)\b|"
-    r"\b(?:what|which|in what|in which) (?:year|years|date|month|decade|century|day|"
-    r"time ?frame)\b|\bsince when\b|\bby when\b|\bhow long ago\b|"
-    r"\b(?:what|which) (?:is|was|were) the (?:[\w-]+ )?(?:year|date|decade|century)(?![\w-])",
-    re.IGNORECASE)
-NAME_Q = re.compile(
-    r"\bwhat (?:is|was|are|were) (?:the )?names? of\b|\bname (?:the|a|an)\b|"
-    r"^\s*(?:who|whom|whose|where)\b|\b(?:who|whom|whose|where) (?:is|was|are|were|did|does|do|"
-    r"has|had|will)\b|"
-    r"\b(?:which|what) (?:[\w-]+ )?(?:country|countries|company|companies|city|cities|state|states|region|"
-    r"firm|firms|organi[sz]ation|organi[sz]ations|person|people|group|publication|magazine|"
-    r"newspaper|journal|university|institute|institution|agency|ministry|government|nation|"
-    r"nations|province|prefecture|place|location|town|village|river|author|leader|minister|"
-    r"president|king|queen|team|party|brand|program|programme|mission|site|facility|plant)\b",
-    re.IGNORECASE)
-LIST_Q = re.compile(r"\b(?:what are|which are|list|name (?:the|all)|(?:what|which) (?:\w+ )?(?:areas|"
-                    r"sectors|fields|things|projects|agreements|items|steps|reasons|ways))\b|"
-                    r"\b(?:showcase|include|includes|including)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,17 +41,10 @@ class Term:
     entity: bool
 
 
-MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital|did|does|do|is|was|will|has|have)\b.*"
-                     r"\b(?:invest|spend|cost|pay|fund|allocat|lend|loan|earn|worth|price|raise)|"
-                     r"\b(?:dollar|monetary|financial) (?:value|amount|figure)\b|\bhow much money\b",
-                     re.IGNORECASE)
-SHARE_Q = re.compile(r"\b(?:percentage|percent|share|proportion|fraction|portion)\b",
-                     re.IGNORECASE)
-DURATION_Q = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class QuestionInfo:
+    """The question as the engine reads it: repaired, weighed, and its form."""
+
     text: str
     corrected: str
     answer_type: str  # "number" | "date" | "name" | "other"
@@ -85,7 +53,7 @@ class QuestionInfo:
     unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
     head: str = ""  # the noun a "which X" question asks for: "publication", "city"
     negated: bool = False  # asks what is *not* so ("What did X never do?")
-    strict_type: bool = False  # only an answer of its type will do (see `needs_typed_answer`)
+    strict_type: bool = False  # only an answer of its type will do (`question_form.needs_typed_answer`)
 
 
 def lookup_text(question: str) -> str:
@@ -172,81 +140,11 @@ class QuestionAnalyser:
         unique: dict[str, Term] = {}
         for term in terms:
             unique.setdefault(term.stem, term)
+        form = read_form(question, corrected)
         return QuestionInfo(
-            text=question, corrected=corrected, answer_type=answer_type(corrected),
-            terms=tuple(unique.values()), wants_list=bool(LIST_Q.search(question)),
-            unit=number_unit(question) or person_unit(corrected), head=head_noun(corrected),
-            negated=is_negated(question), strict_type=needs_typed_answer(corrected))
-
-
-# "What did the Normans never do?", "Which company no longer trades as Sky?": the question
-# turns on a negation, which stopwords would otherwise drop from its terms.
-NEGATED_Q = re.compile(r"\b(?:not|never|no longer|none|without)\b|n['’]t\b", re.IGNORECASE)
-_NOT_NEGATING = re.compile(r"\b(?:whether or not|not only|if not)\b", re.IGNORECASE)
-
-
-def is_negated(question: str) -> bool:
-    """The question asks what is *not* so ("not only … but also" does not count)."""
-    return bool(NEGATED_Q.search(_NOT_NEGATING.sub(" ", question)))
-
-
-_HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",
-                   re.IGNORECASE)
-_NOT_HEADS = STOPWORDS | {"did", "does", "do", "is", "was", "are", "were", "has", "have", "can",
-                          "could", "will", "would", "should", "kind", "type", "sort", "name"}
-
-
-def head_noun(question: str) -> str:
-    """The noun after "which"/"what" ("Which publication …" → "publication"), or ""."""
-    match = _HEAD.search(question)
-    if not match or match.group(1).lower() in _NOT_HEADS:
-        return ""
-    return match.group(1).lower()
-
-
-PERSON_Q = re.compile(
-    r"\b(?:prime minister|president|chief executive|ceo|chairman|chairwoman|chairperson|founder|"
-    r"co-founder|author|writer|director|minister|leader|king|queen|emperor|governor|mayor|"
-    r"ambassador|spokesperson|spokesman|head of|person|man|woman|scientist|inventor|"
-    r"architect|composer|coach|captain|pope|bishop)\b|"
-    r"\bwho (?:wrote|authored|founded|invented|discovered|painted|composed|designed|directed|"
-    r"said|led|created|built|signed|visited|won)\b", re.IGNORECASE)
-
-
-# "How long did the plague last?" (until the 19th century), "How fast is it growing?"
-# (quickly): a measure that words can give as well as a number.
-DEGREE_Q = re.compile(r"\bhow (?:long(?! ago)|far|high|large|big|often|fast|old)\b|"
-                      r"\b(?:what|which) (?:is |was |are |were )?(?:the |its |their )?"
-                      r"(?:[\w-]+ )?size\b", re.IGNORECASE)
-
-
-def needs_typed_answer(question: str) -> bool:
-    """Whether only a number, a date or a person's name can answer the question, so that
-    evidence without one does not answer it. Not for a degree ("how long", "what size"),
-    which words can give."""
-    kind = answer_type(question)
-    if kind in ("number", "date"):
-        return not DEGREE_Q.search(question)
-    return kind == "name" and person_unit(question) == "person"
-
-
-def person_unit(question: str) -> str:
-    """'person' when a name question asks for a person ("who is the CEO …")."""
-    if answer_type(question) != "name" or not PERSON_Q.search(question):
-        return ""
-    head = head_noun(question)
-    return "" if head and not PERSON_Q.search(head) else "person"
-
-
-def number_unit(question: str) -> str:
-    """What a number answer must measure: money, a share, a duration, or anything."""
-    if MONEY_Q.search(question):
-        return "money"
-    if DURATION_Q.search(question):
-        return "duration"
-    if SHARE_Q.search(question):
-        return "share"
-    return ""
+            text=question, corrected=corrected, answer_type=form.answer_type,
+            terms=tuple(unique.values()), wants_list=form.wants_list, unit=form.unit,
+            head=form.head, negated=form.negated, strict_type=form.strict_type)
 
 
 _FUNCTION_WORDS = ("what", "which", "where", "when", "who", "whom", "whose", "why", "how",
@@ -270,22 +168,6 @@ def repair_function_words(question: str, known: set[str] | frozenset[str] = froz
             return word
         return best[0].capitalize() if word[0].isupper() else best[0]
     return re.sub(r"[A-Za-z]+", fix, question)
-
-
-WHO_IS_NAME_Q = re.compile(r"^\s*(?:[Ww]ho|[Ww]hat) (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*){1,4}\??\s*$")
-
-
-def answer_type(question: str) -> str:
-    """The kind of short answer a question asks for: number, date, name or other."""
-    if NUMBER_Q.search(question):
-        return "number"
-    if DATE_Q.search(question):
-        return "date"
-    if WHO_IS_NAME_Q.match(question):
-        return "other"  # "Who is Varuna Shankar?" asks for a description, not a name
-    if NAME_Q.search(question):
-        return "name"
-    return "other"
 
 
 def is_acronym(word: str) -> bool:

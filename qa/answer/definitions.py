@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from qa.citations import CitationList, Quote
-from qa.draft import Draft
-from qa.evidence import find_long_forms
-from qa.question import is_acronym
+from qa.answer.citations import CitationList, Quote
+from qa.answer.draft import Draft
+from qa.answer.evidence import find_long_forms
+from qa.answer.question import is_acronym
 from qa.types import Paragraph, Sentence
 
 _ACRONYM_IN_BRACKETS = re.compile(r"\(([A-Z][A-Za-z]*[A-Z])\)")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qa.text import STOPWORDS, Token, tokenize
 
-LEXICON = Path(__file__).parent / "data" / "antonyms.tsv"
+LEXICON = Path(__file__).parent.parent / "data" / "antonyms.tsv"  # qa/data/, package data
 # Regular inflections tried when a word is not in the lexicon as it stands: (suffix, ending).
 _SUFFIXES = (("iest", "y"), ("ier", "y"), ("est", ""), ("est", "e"), ("er", ""), ("er", "e"),
              ("ily", "y"), ("ly", ""), ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""),

@@ -1,0 +1,236 @@
+"""The checks: does the chosen sentence answer *this* question? A table, `CHECKS`, in the
+order they are asked; each refuses with a message or lets the sentence through.
+
+A check is asked once per question, or once per term of the question (the per-term checks
+next to each other are asked term by term, all of them for the first term, then the next).
+The rule names are those of the README's ablation table and of an answer's debug `rules`;
+waivers for broad questions are `qa.answer.broad.waived_rules`, applied by `qa.answer.decide`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from qa.answer.candidates import Candidate
+from qa.answer.decision import Decision
+from qa.answer.evidence import EvidenceWords, mentions_number
+from qa.answer.facts import CorpusFacts
+from qa.answer.question import QuestionInfo
+from qa.answer.reading import Reading, overlap
+from qa.answer.settings import EngineSettings
+from qa.answer.spans import is_proper_name, name_spans
+from qa.text import content_stems
+
+# A passage can answer a negated question only if it negates something itself.
+_NEGATION_CUES = re.compile(
+    r"\b(?:not|never|no|none|nor|neither|cannot|without|except|unless|instead|rather|"
+    r"unlike|exclud\w*|lack\w*|absen\w*|fail\w*|unable|avoid\w*|prohibit\w*|banned|"
+    r"refus\w*|den(?:y|ies|ied))\b|n['’]t\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A check that refused the chosen sentence, and why, in words for the user's log."""
+
+    rule: str
+    message: str
+
+
+@dataclass
+class Case:
+    """What the checks look at: the question, the chosen sentence and the reader's reading."""
+
+    info: QuestionInfo
+    best: Candidate
+    follow_up: bool  # a follow-up is judged with its conversation: fewer checks apply
+    facts: CorpusFacts
+    settings: EngineSettings
+    reading: Reading | None = None    # None: no reader, or it did not read this sentence
+    decision: Decision | None = None  # the reader's, with its abstain_below cut
+
+    @cached_property
+    def rivals(self) -> list[str]:
+        """Real names in the quote that are none of the question's words, nor the reader's
+        answer (shown or not)."""
+        window, start, answer = self.best.text, self.best.start, self.best.reading
+        question_stems = {t.stem for t in self.info.terms}
+        return [window[a:b] for a, b in name_spans(window)
+                if not content_stems(window[a:b]) & question_stems
+                and is_proper_name(window[a:b], self.facts.proper_words)
+                and not (answer is not None and overlap(start + a, start + b, answer))]
+
+    @cached_property
+    def quoted(self) -> EvidenceWords:
+        """The quote's words, looked at only for a number."""
+        return self.facts.matcher.evidence(self.best.text)
+
+
+def _no_terms(case: Case) -> str | None:
+    if not case.info.terms and not case.follow_up:
+        return "the question has no words to look up"
+    return None
+
+
+def _unknown_name(case: Case, i: int) -> str | None:
+    term = case.info.terms[i]
+    if case.facts.checkable_entity(term) and not case.facts.analyser.family_in_corpus(term.stem):
+        return f"'{term.text}' does not occur in the {case.facts.subject}"
+    return None
+
+
+def _negation(case: Case) -> str | None:
+    if not case.follow_up and case.info.negated and not _NEGATION_CUES.search(case.best.text):
+        return "the question asks what is not so, and the best passage negates nothing"
+    return None
+
+
+def _antonym(case: Case) -> str | None:
+    if case.follow_up:
+        return None
+    opposite = case.facts.antonyms.contradiction(case.info.corrected, case.best.text)
+    if not opposite:
+        return None
+    return f"the question asks about '{opposite.asked}', the best passage says '{opposite.found}'"
+
+
+def _number_in_quote(case: Case, i: int) -> str | None:
+    term = case.info.terms[i]
+    if not case.follow_up and term.norm.isdigit() and not mentions_number(term.norm, case.quoted):
+        return f"the quoted sentence does not mention {term.text}"  # 1992 elsewhere in it
+    return None
+
+
+def _name_in_paragraph(case: Case, i: int) -> str | None:
+    term = case.info.terms[i]
+    if (not case.follow_up and case.facts.checkable_entity(term)
+            and case.best.paragraph_matches[i] < 0.5):
+        return f"the best passage is not about '{term.text}'"
+    return None
+
+
+def _rival_name(case: Case, i: int) -> str | None:
+    term, best = case.info.terms[i], case.best
+    if (not case.follow_up and case.facts.checkable_entity(term) and best.matches[i] < 0.5
+            and case.rivals and case.info.answer_type != "name"
+            and not case.facts.implied_subject(term, case.rivals, best.paragraph.doc)):
+        return f"the best sentence is about {case.rivals[0]}, not '{term.text}'"
+    return None
+
+
+def _meaning_floor(case: Case) -> str | None:
+    if case.best.dense < case.settings.min_dense:
+        return f"no passage is close in meaning (best {case.best.dense:.2f})"
+    return None
+
+
+def _answer_type(case: Case) -> str | None:
+    if case.info.strict_type and not case.best.typed:
+        kind = case.info.unit or case.info.answer_type
+        return f"the best passage holds no {kind} for the question"
+    return None
+
+
+def _answerability(case: Case) -> str | None:
+    if (case.reading is None or case.decision is None or case.follow_up
+            or case.reading.p_answer >= case.decision.abstain_below):
+        return None
+    return f"the reader finds no answer in the best passage (P(answer) {case.reading.p_answer:.2f})"
+
+
+def _reader_type(case: Case) -> str | None:
+    info, best, read = case.info, case.best, case.best.reading
+    if case.reading is None or read is None or case.follow_up:
+        return None
+    strict = info.strict_type and info.answer_type in ("date", "number")
+    if strict and best.typed and not any(overlap(a, b, read) for a, b in best.typed):
+        return f"the reader's answer in the best sentence is not the {info.answer_type} there"
+    return None
+
+
+def _paragraph_coverage(case: Case) -> str | None:
+    coverage = case.best.paragraph_coverage
+    if (case.info.terms and not case.follow_up
+            and coverage < case.settings.min_paragraph_coverage):
+        return f"the question's terms are missing ({coverage:.2f})"
+    return None
+
+
+def _sentence_coverage(case: Case) -> str | None:
+    coverage = case.best.sentence_coverage
+    if case.info.terms and not case.follow_up and coverage < case.settings.min_sentence_coverage:
+        return f"the sentence covers too little ({coverage:.2f})"
+    return None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the table: asked of the question, or of each of its terms."""
+
+    name: str
+    tests: str
+    validation: str
+    question: Callable[[Case], str | None] | None = None
+    term: Callable[[Case, int], str | None] | None = None
+
+
+# name, what it tests, its validation figure, and the test (per question or per term).
+CHECKS: tuple[Check, ...] = (
+    Check("no-terms", "the question has words to look up",
+          "see docs/answerability.md", question=_no_terms),
+    Check("unknown-name", "each name of the question occurs in the documents, in some form",
+          "see docs/answerability.md", term=_unknown_name),
+    Check("negation", "a negated question's passage negates something",
+          "see docs/answerability.md", question=_negation),
+    Check("antonym", "the passage does not say the opposite of a word of the question",
+          "see docs/answerability.md", question=_antonym),
+    Check("number-in-quote", "each number or year of the question is in the quote",
+          "see docs/answerability.md", term=_number_in_quote),
+    Check("name-in-paragraph", "each name of the question is in the quote's paragraph",
+          "see docs/answerability.md", term=_name_in_paragraph),
+    Check("rival-name", "the quote is not about another name instead of the question's",
+          "see docs/answerability.md", term=_rival_name),
+    Check("meaning-floor", "the passage is close enough in meaning to the question",
+          "see docs/answerability.md", question=_meaning_floor),
+    Check("answer-type", "where only a number, date or person will do, the quote holds one",
+          "see docs/answerability.md", question=_answer_type),
+    Check("answerability", "the reader's P(answer) reaches the manifest's abstain_below",
+          "see docs/answerability.md", question=_answerability),
+    Check("reader-type", "the reader's answer is the quote's date or number, when one is asked",
+          "see docs/answerability.md", question=_reader_type),
+    Check("paragraph-coverage", "the paragraph covers enough of the question's terms",
+          "see docs/answerability.md", question=_paragraph_coverage),
+    Check("sentence-coverage", "the quote covers enough of the question's terms",
+          "see docs/answerability.md", question=_sentence_coverage),
+)
+
+
+def refusals(case: Case, checks: tuple[Check, ...] = CHECKS) -> list[Refusal]:
+    """Every refusal of the chosen sentence, strongest first: in the table's order, a run of
+    per-term checks asked term by term."""
+    found: list[Refusal] = []
+    i = 0
+    while i < len(checks):
+        group = [checks[i]]  # one question check, or a run of per-term checks
+        while (checks[i].term is not None and i + len(group) < len(checks)
+               and checks[i + len(group)].term is not None):
+            group.append(checks[i + len(group)])
+        asks = ([(check, None) for check in group] if checks[i].term is None else
+                [(check, t) for t in range(len(case.info.terms)) for check in group])
+        for check, t in asks:
+            message = _ask(check, case, t)
+            if message:
+                found.append(Refusal(check.name, message))
+        i += len(group)
+    return found
+
+
+def _ask(check: Check, case: Case, term: int | None) -> str | None:
+    if term is None:
+        return check.question(case) if check.question else None
+    return check.term(case, term) if check.term else None
+
+
+__all__ = ["CHECKS", "Case", "Check", "Refusal", "refusals"]

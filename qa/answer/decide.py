@@ -1,0 +1,199 @@
+"""How an answer is chosen, in one place: kind → candidates → read → verdict → compose.
+
+    kind        the question repaired, its terms weighed, its form read (`question`,
+                `question_form`); a broad kind's form words made light (`broad`)
+    candidates  every sentence of the retrieved paragraphs, scored (`candidates`)
+    read        the reader nudges the close ones and reads the best (`reading`)
+    verdict     the table of checks (`checks.CHECKS`) less a broad question's waivers, and
+                the short answer: a typed `Verdict`
+    compose     cited quotes or the refusal (`compose`); the `Draft` and its `debug` are
+                built from the verdict
+The weights and thresholds are `settings.EngineSettings`'; summaries, the page's own lines and
+definitions are tried first, by `qa.pipeline`, which falls back to this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from qa.answer.broad import (
+    GENERIC_SIDES,
+    contrasts,
+    enumeration,
+    focus_terms,
+    sides_of,
+    waived_rules,
+    weigh_form_words,
+)
+from qa.answer.candidates import Candidate, SentenceScorer, describe, literal_coverage
+from qa.answer.checks import Case, Refusal, refusals
+from qa.answer.compose import (
+    Composition,
+    compose,
+    refusal_text,
+    typed_short_answer,
+    with_other_side,
+)
+from qa.answer.conversation import is_follow_up
+from qa.answer.draft import Draft
+from qa.answer.facts import CorpusFacts
+from qa.answer.question import QuestionAnalyser, QuestionInfo
+from qa.answer.reading import Reading, read_best, reader_question, weigh_with_reader
+from qa.answer.settings import ENGINE_SETTINGS, EngineSettings
+from qa.embedding import Embedder
+from qa.reader import Reader
+from qa.retrieval import Hit, Query
+from qa.store.index import LoadedIndex
+from qa.text import stem
+from qa.types import Paragraph
+
+NOTHING_RETRIEVED = Refusal("nothing-retrieved", "nothing retrieved")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the chosen sentence answers the question, and with what."""
+
+    answered: bool
+    refusal: Refusal | None       # the check that refused (the first, strongest), or None
+    rules: tuple[str, ...]        # every check that refused, each once, strongest first
+    best: Candidate | None        # the chosen sentence (None: nothing retrieved)
+    reading: Reading | None       # the reader's span there and its P(answer), when read
+    short: str | None             # the short answer, shown only when answered
+
+    @property
+    def p_answer(self) -> float | None:
+        return None if self.reading is None else self.reading.p_answer
+
+
+class Answerer:
+    """Builds answers from retrieved paragraphs; built once per loaded index."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, reader: Reader | None = None,
+                 settings: EngineSettings = ENGINE_SETTINGS) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.reader = reader
+        self.settings = settings
+        self.facts = CorpusFacts(index)
+        self.scorer = SentenceScorer(index, self.facts, embedder, settings)
+
+    @property
+    def analyser(self) -> QuestionAnalyser:
+        return self.facts.analyser
+
+    @property
+    def subject(self) -> str:
+        return self.facts.subject
+
+    def answer(self, question: str, queries: list[Query], hits: list[Hit],
+               vectors: np.ndarray, kind: str = "fact") -> Draft:
+        """Answer from the retrieved `hits` (`vectors`: the queries', the question's first),
+        as the `kind` of question (`qa.answer.question_form`) wants, or refuse."""
+        # kind: the question repaired and weighed, its form read, as its kind reads it
+        info = self.analyser.analyse(question)
+        if kind == "compare":  # two answers: the reader's doubt about one span says little
+            info = replace(info, wants_list=True)
+        info = replace(info, terms=weigh_form_words(kind, info.terms, question, self.settings))
+        # candidates: every sentence of the hits (a comparison's contrasting paragraphs too)
+        context = vectors[1] if len(vectors) > 1 and is_follow_up(question) else None
+        if kind == "compare" and hits:
+            hits = hits + self.scorer.contrast_hits(hits, vectors[0])
+        candidates = self.scorer.candidates(info, hits, vectors[0], context, kind)
+        # read: the reader nudges the close candidates
+        if self.reader is not None and candidates:
+            weigh_with_reader(self.reader, self.index,
+                              reader_question(info, self.facts.long_forms), candidates,
+                              self.settings)
+        # verdict, then compose
+        verdict = self.verdict(question, info, candidates, kind, context is not None)
+        composed = (self._compose(question, info, verdict, candidates, hits, kind)
+                    if verdict.answered else None)
+        return self._draft(info, verdict, composed, follow_up=context is not None)
+
+    def verdict(self, question: str, info: QuestionInfo, candidates: list[Candidate],
+                kind: str, follow_up: bool) -> Verdict:
+        """Does the best candidate answer? The checks' refusals, less those a list's items or
+        a broad question let off, and the short answer it would be given."""
+        if not candidates:
+            return Verdict(False, NOTHING_RETRIEVED, (), None, None, None)
+        best, reader = candidates[0], self.reader
+        reading = read_best(reader, best) if reader is not None else None
+        decision = reader.decision if reader is not None else None
+        found = refusals(Case(info, best, follow_up, self.facts, self.settings, reading,
+                              decision))
+        if (kind == "list" and decision is not None and best.items_margin is not None
+                and decision.p_answer(best.items_margin, best.paragraph_margin)
+                >= decision.abstain_below):
+            # "Which projects came out of the agreement?": the items follow the sentence
+            found = [r for r in found if r.rule != "answerability"]
+        named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
+                                             strict=True) if self.facts.checkable_entity(t)]
+        sides = sides_of(question)
+        contrasted = (kind == "compare" and bool(sides) and all(
+            side in GENERIC_SIDES or self.analyser.family_in_corpus(stem(side))
+            for side in sides) and self.facts.contrasts.sets_names_apart(best.text))
+        waived = waived_rules(kind, named, focus_terms(info.terms), contrasted, self.settings)
+        found = [r for r in found if r.rule not in waived]
+        if reader is not None:
+            short = reading.short if reading is not None else None
+        else:
+            short = typed_short_answer(best, info)
+        if kind == "list" and short is None:  # the items, in bold, where the sentence lists them
+            short = enumeration(best.text)
+        return Verdict(not found, found[0] if found else None,
+                       tuple(dict.fromkeys(r.rule for r in found)), best, reading, short)
+
+    def _compose(self, question: str, info: QuestionInfo, verdict: Verdict,
+                 candidates: list[Candidate], hits: list[Hit], kind: str) -> Composition:
+        """The quotes of an answered question: a list's quoted as a list (but doubted as
+        asked), a comparison's with the other side when its quotes set nothing apart."""
+        assert verdict.best is not None
+        items = replace(info, wants_list=True) if kind == "list" else info
+        composed = compose(items, verdict.best, candidates, hits, verdict.short, self.settings)
+        if kind == "compare" and sides_of(question) and not contrasts(composed.answer):
+            composed = with_other_side(composed, verdict.best, candidates, hits,
+                                       self._paragraph, self.settings)
+        return composed
+
+    def _draft(self, info: QuestionInfo, verdict: Verdict, composed: Composition | None,
+               follow_up: bool) -> Draft:
+        """The answer record; its `debug` keys are those `qa eval --details`,
+        `qa.eval.squad` and scripts/ablate_rules.py read."""
+        debug: dict[str, Any] = {"type": info.answer_type, "strict_type": info.strict_type,
+                                 "corrected": info.corrected,
+                                 "terms": [(t.norm, round(t.weight, 2), t.entity)
+                                           for t in info.terms]}
+        best = verdict.best
+        if best is not None:
+            debug["best"] = describe(best)
+            debug["best_quote"] = best.text
+            # what the reader's doubt rule looks at, for choosing its settings from a dump
+            debug["literal_coverage"] = round(literal_coverage(info.terms, best.matches), 3)
+            debug["doubt_applies"] = not info.wants_list and not follow_up
+            debug["rules"] = list(verdict.rules)
+        reading = verdict.reading
+        if reading is not None:
+            debug["reader"] = {"span": reading.span, "margin": round(reading.margin, 3),
+                               "paragraph_margin": None if reading.paragraph_margin is None
+                               else round(reading.paragraph_margin, 3),
+                               "p_answer": round(reading.p_answer, 4)}
+        if not verdict.answered or composed is None:
+            assert verdict.refusal is not None
+            if best is not None:
+                debug["short_if_answered"] = verdict.short  # for scripts/ablate_rules.py
+            debug["abstain"] = verdict.refusal.message
+            return Draft(refusal_text(self.subject), True, (), None, debug)
+        debug["quotes"] = composed.quotes
+        if composed.other_side is not None:
+            debug["other_side"] = composed.other_side
+        return Draft(composed.answer, False, composed.citations, verdict.short, debug)
+
+    def _paragraph(self, anchor: str) -> Paragraph:
+        return next(p for p in self.index.paragraphs if p.anchor == anchor)
+
+
+__all__ = ["NOTHING_RETRIEVED", "Answerer", "Verdict"]

@@ -1,0 +1,55 @@
+"""What the engine knows of the indexed documents, gathered once per index: their words and
+word frequencies (to weigh and repair a question), the acronyms they define, the names they
+capitalise, their titles, section headings and contrasting paragraphs. It decides nothing.
+"""
+
+from __future__ import annotations
+
+from qa.answer.antonyms import default_antonyms
+from qa.answer.broad import Contrasts, Headings
+from qa.answer.evidence import Matcher, find_aliases, find_initialisms, find_long_forms
+from qa.answer.question import QuestionAnalyser, Term, is_acronym
+from qa.answer.spans import proper_words
+from qa.embedding import known_words
+from qa.store.index import LoadedIndex
+from qa.text import content_stems, family_roots
+
+
+class CorpusFacts:
+    """The indexed documents' vocabulary, names, acronyms, titles and headings."""
+
+    def __init__(self, index: LoadedIndex) -> None:
+        texts = [s.text for p in index.paragraphs for s in p.sentences]
+        self.analyser = QuestionAnalyser(texts, index.words, known_words())
+        self.matcher = Matcher(index.words, index.word_vectors,
+                               find_aliases(p.text for p in index.paragraphs))
+        self.initialisms = find_initialisms(p.text for p in index.paragraphs)
+        self.long_forms = find_long_forms(p.text for p in index.paragraphs)
+        self.proper_words = proper_words(texts)
+        self.antonyms = default_antonyms()
+        self.titles = {d.doc: d.title for d in index.documents}
+        self.title_roots = {d.doc: roots(d.title) for d in index.documents}
+        self.subject = "article" if len(index.documents) == 1 else "documents"
+        self.headings = Headings(index)
+        self.contrasts = Contrasts(index, self.proper_words)
+
+    def checkable_entity(self, term: Term) -> bool:
+        """A name the evidence must contain (acronyms the corpus spells out are exempt)."""
+        if not term.entity or term.norm.isdigit():
+            return False
+        return not (is_acronym(term.text) and term.norm in self.initialisms)
+
+    def implied_subject(self, term: Term, rivals: list[str], doc: str) -> bool:
+        """The term names the document's subject ("Harvard" in "Harvard University"), which
+        its sentences need not repeat, and no rival is another name of the title ("India" in
+        "India Japan Semiconductors" for a question about Japan)."""
+        title = self.title_roots.get(doc, frozenset())
+        return bool(roots(term.text) & title) and not any(roots(r) & title for r in rivals)
+
+
+def roots(text: str) -> frozenset[str]:
+    """The word-family roots of a text's content words ("normans" → "norman" …)."""
+    return frozenset(root for s in content_stems(text) for root in family_roots(s))
+
+
+__all__ = ["CorpusFacts", "roots"]

@@ -32,6 +32,12 @@ def validation_articles() -> list[Path]:
     return [f for f in chosen if (f / "unanswerable.jsonl").is_file()]
 
 
+def validation_articles_never_trained() -> list[Path]:
+    """The validation articles (offset 10) that no stage of the reader ever trained on."""
+    folders = sorted(p for p in SQUAD_TRAIN.iterdir() if (p / "questions.jsonl").is_file())
+    return folders[OFFSETS[1]::VALIDATION_EVERY]
+
+
 def unanswerable_item(line: str) -> dict:
     item = json.loads(line)
     return {"id": item["id"], "question": item["question"], "article": item["article"],
@@ -39,10 +45,11 @@ def unanswerable_item(line: str) -> dict:
             "plausible_answers": item.get("plausible_answers", [])}
 
 
-def write(out: Path, seed: int = 7, per_article: int | None = None) -> int:
+def write(out: Path, seed: int = 7, per_article: int | None = None,
+          articles: list[Path] | None = None) -> int:
     rng = random.Random(seed)
     total = 0
-    for folder in validation_articles():
+    for folder in articles or validation_articles():
         lines = (folder / "unanswerable.jsonl").read_text(encoding="utf-8").splitlines()
         unanswerable = [unanswerable_item(x) for x in lines if x.strip()]
         answerable = [json.loads(x) for x in (folder / "questions.jsonl").read_text(

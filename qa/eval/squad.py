@@ -70,15 +70,17 @@ def article_folders(path: Path) -> list[Path]:
 
 
 def evaluate_article(folder: Path, embedder: Embedder, limit: int | None = None,
-                     progress: Callable[[str], None] | None = None) -> ArticleResult:
-    """Index one article in a temporary folder and score its questions."""
+                     progress: Callable[[str], None] | None = None,
+                     reader: Any = None) -> ArticleResult:
+    """Index one article in a temporary folder and score its questions (with the shipped
+    reader, or `reader`)."""
     from qa.pipeline import Pipeline
 
     items = read_eval_file(folder / "questions.jsonl")[:limit]
     result = ArticleResult(folder.name)
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
         settings = Settings(corpus_dir=folder / "corpus", index_dir=Path(tmp))
-        pipeline = Pipeline.load(settings, embedder=embedder)
+        pipeline = Pipeline.load(settings, embedder=embedder, reader=reader)
         for item in items:
             answer = pipeline.ask(item["question"], history=item.get("history") or [])
             result.rows.append(_row(item, answer))

@@ -67,7 +67,7 @@ def log_loss(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
 def forced(row: dict, without: str | None = None) -> bool:
     """Refused whatever the reader says: another rule, or nothing to quote at all."""
     rules = [r for r in row.get("rules", []) if r not in (ANSWERABILITY, without)]
-    return bool(rules) or (row["abstained"] and not row.get("rules") and row["margin"] is None)
+    return bool(rules) or bool(row.get("refused_otherwise"))
 
 
 def outcome(rows: list[dict], decision: Decision, without: str | None = None) -> dict:
@@ -79,8 +79,8 @@ def outcome(rows: list[dict], decision: Decision, without: str | None = None) ->
         out = forced(row, without) or (p is not None and p < decision.abstain_below)
         span = row.get("reader_span") or ""
         shown = "" if out or p is None or p < decision.short_from else span
-        if p is None and not out:
-            shown = row.get("prediction") or ""
+        if p is None and not out:  # not read: the typed span, when the engine had one
+            shown = row.get("prediction") or row.get("short_if_answered") or ""
         score = squad_scores(shown, row["golds"])[1]
         refused.append((row["answerable"], out))
         f1.append(score)
@@ -161,8 +161,13 @@ def main() -> None:
     parser.add_argument("details", type=Path, help="qa eval --details of the validation set")
     parser.add_argument("--reader", type=Path, required=True, help="the reader's folder")
     parser.add_argument("--max-false-abstention", type=float, default=7.5)
+    parser.add_argument("--without", default="", help="checks removed from the engine since "
+                        "the eval ran, comma-separated: their refusals are taken back")
     args = parser.parse_args()
     rows = [json.loads(x) for x in args.details.read_text().splitlines() if x.strip()]
+    gone = {name for name in args.without.split(",") if name}
+    rows = [dict(r, rules=[x for x in r.get("rules", []) if x not in gone],
+                 refused_otherwise=r["abstained"] and not r.get("rules")) for r in rows]
     decision, note = choose(rows, args.max_false_abstention)
     figures = outcome(rows, decision)
     articles = sorted({r["article"] for r in rows})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -38,11 +39,43 @@ def validation_articles_never_trained() -> list[Path]:
     return folders[OFFSETS[1]::VALIDATION_EVERY]
 
 
-def unanswerable_item(line: str) -> dict:
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def casing_of(texts: list[str]) -> dict[str, str]:
+    """lower case → the form written, for words written with a capital anywhere but at the
+    start of a sentence or question."""
+    cased: dict[str, str] = {}
+    for text in texts:
+        for match in _WORD.finditer(text):
+            word, before = match.group(), text[:match.start()].rstrip()
+            starts = not before or before[-1] in ".?!:\"“("
+            if not starts and word[:1].isupper():
+                cased.setdefault(word.lower(), word)
+    return cased
+
+
+def truecased(question: str, casing: dict[str, str]) -> str:
+    """The release lower-cased its unanswerable questions; the engine's name checks read
+    capitals, and users type them, so a question gets back the capitals its words have in
+    the paragraph and the paired question (a name found nowhere stays lower case)."""
+    text = _WORD.sub(lambda m: casing.get(m.group().lower(), m.group()), question)
+    return text[:1].upper() + text[1:]
+
+
+def unanswerable_item(line: str, paragraphs: list[str], by_id: dict[str, dict]) -> dict:
     item = json.loads(line)
-    return {"id": item["id"], "question": item["question"], "article": item["article"],
-            "type": "unanswerable", "answers": [],
+    number = int(item["paragraph"].rsplit("-p", 1)[1])
+    pair = by_id.get(item["pair_id"], {}).get("question", "")
+    casing = casing_of([paragraphs[number - 1] if number <= len(paragraphs) else "", pair])
+    return {"id": item["id"], "question": truecased(item["question"], casing),
+            "article": item["article"], "type": "unanswerable", "answers": [],
             "plausible_answers": item.get("plausible_answers", [])}
+
+
+def paragraphs_of(folder: Path) -> list[str]:
+    text = next((folder / "corpus").glob("*.txt")).read_text(encoding="utf-8")
+    return [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()][1:]
 
 
 def write(out: Path, seed: int = 7, per_article: int | None = None,
@@ -51,9 +84,10 @@ def write(out: Path, seed: int = 7, per_article: int | None = None,
     total = 0
     for folder in articles or validation_articles():
         lines = (folder / "unanswerable.jsonl").read_text(encoding="utf-8").splitlines()
-        unanswerable = [unanswerable_item(x) for x in lines if x.strip()]
         answerable = [json.loads(x) for x in (folder / "questions.jsonl").read_text(
             encoding="utf-8").splitlines() if x.strip()]
+        paragraphs, by_id = paragraphs_of(folder), {q["id"]: q for q in answerable}
+        unanswerable = [unanswerable_item(x, paragraphs, by_id) for x in lines if x.strip()]
         answerable = rng.sample(answerable, min(len(answerable), len(unanswerable)))
         items = answerable + unanswerable
         rng.shuffle(items)

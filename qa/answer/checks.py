@@ -103,26 +103,12 @@ def _number_in_quote(case: Case, i: int) -> str | None:
     return None
 
 
-def _name_in_paragraph(case: Case, i: int) -> str | None:
-    term = case.info.terms[i]
-    if (not case.follow_up and case.facts.checkable_entity(term)
-            and case.best.paragraph_matches[i] < 0.5):
-        return f"the best passage is not about '{term.text}'"
-    return None
-
-
 def _rival_name(case: Case, i: int) -> str | None:
     term, best = case.info.terms[i], case.best
     if (not case.follow_up and case.facts.checkable_entity(term) and best.matches[i] < 0.5
             and case.rivals and case.info.answer_type != "name"
             and not case.facts.implied_subject(term, case.rivals, best.paragraph.doc)):
         return f"the best sentence is about {case.rivals[0]}, not '{term.text}'"
-    return None
-
-
-def _meaning_floor(case: Case) -> str | None:
-    if case.best.dense < case.settings.min_dense:
-        return f"no passage is close in meaning (best {case.best.dense:.2f})"
     return None
 
 
@@ -140,31 +126,6 @@ def _answerability(case: Case) -> str | None:
     return f"the reader finds no answer in the best passage (P(answer) {case.reading.p_answer:.2f})"
 
 
-def _reader_type(case: Case) -> str | None:
-    info, best, read = case.info, case.best, case.best.reading
-    if case.reading is None or read is None or case.follow_up:
-        return None
-    strict = info.strict_type and info.answer_type in ("date", "number")
-    if strict and best.typed and not any(overlap(a, b, read) for a, b in best.typed):
-        return f"the reader's answer in the best sentence is not the {info.answer_type} there"
-    return None
-
-
-def _paragraph_coverage(case: Case) -> str | None:
-    coverage = case.best.paragraph_coverage
-    if (case.info.terms and not case.follow_up
-            and coverage < case.settings.min_paragraph_coverage):
-        return f"the question's terms are missing ({coverage:.2f})"
-    return None
-
-
-def _sentence_coverage(case: Case) -> str | None:
-    coverage = case.best.sentence_coverage
-    if case.info.terms and not case.follow_up and coverage < case.settings.min_sentence_coverage:
-        return f"the sentence covers too little ({coverage:.2f})"
-    return None
-
-
 @dataclass(frozen=True)
 class Check:
     """One row of the table: asked of the question, or of each of its terms."""
@@ -177,33 +138,29 @@ class Check:
 
 
 # name, what it tests, its validation figure, and the test (per question or per term).
+# The figures: on the validation set (4,650 questions of 33 held-out squad-train articles, half
+# real SQuAD 2.0 unanswerables; docs/answerability.md), the questions the check alone refuses
+# next to the calibrated reader, unanswerable : answerable. A check stays while it refuses more
+# unanswerable questions than answerable ones; on 2026-12-06 five did not and went:
+# name-in-paragraph 16 : 16, reader-type 17 : 18, meaning-floor 4 : 5, paragraph-coverage
+# 1 : 2, sentence-coverage 1 : 1.
 CHECKS: tuple[Check, ...] = (
     Check("no-terms", "the question has words to look up",
-          "see docs/answerability.md", question=_no_terms),
+          "a question with no word to look up cannot be answered", question=_no_terms),
     Check("unknown-name", "each name of the question occurs in the documents, in some form",
-          "see docs/answerability.md", term=_unknown_name),
+          "13 : 12", term=_unknown_name),
     Check("negation", "a negated question's passage negates something",
-          "see docs/answerability.md", question=_negation),
+          "47 : 6", question=_negation),
     Check("antonym", "the passage does not say the opposite of a word of the question",
-          "see docs/answerability.md", question=_antonym),
+          "106 : 11", question=_antonym),
     Check("number-in-quote", "each number or year of the question is in the quote",
-          "see docs/answerability.md", term=_number_in_quote),
-    Check("name-in-paragraph", "each name of the question is in the quote's paragraph",
-          "see docs/answerability.md", term=_name_in_paragraph),
+          "119 : 12", term=_number_in_quote),
     Check("rival-name", "the quote is not about another name instead of the question's",
-          "see docs/answerability.md", term=_rival_name),
-    Check("meaning-floor", "the passage is close enough in meaning to the question",
-          "see docs/answerability.md", question=_meaning_floor),
+          "49 : 42", term=_rival_name),
     Check("answer-type", "where only a number, date or person will do, the quote holds one",
-          "see docs/answerability.md", question=_answer_type),
+          "41 : 37", question=_answer_type),
     Check("answerability", "the reader's P(answer) reaches the manifest's abstain_below",
-          "see docs/answerability.md", question=_answerability),
-    Check("reader-type", "the reader's answer is the quote's date or number, when one is asked",
-          "see docs/answerability.md", question=_reader_type),
-    Check("paragraph-coverage", "the paragraph covers enough of the question's terms",
-          "see docs/answerability.md", question=_paragraph_coverage),
-    Check("sentence-coverage", "the quote covers enough of the question's terms",
-          "see docs/answerability.md", question=_sentence_coverage),
+          "by itself: abstention 31.7 % at false abstention 7.2 %", question=_answerability),
 )
 
 

@@ -53,13 +53,6 @@ class EngineSettings:
     w_section: float = 0.20      # times the cosine of the question with the section heading
     w_contrast: float = 0.20     # a comparison: a sentence that sets two things side by side
     form_weight: float = 0.25    # a word of the question's form ("role", "play") weighs this
-    # Waive the reader's doubt for a broad question with at most this many other terms. Chosen
-    # on the non-fact questions of SQuAD's five seen articles (README "Quality"): 3 keeps their
-    # abstention (46 of 67 refused, 47 as fact questions) and refuses fewer answerable ones
-    # (11 of 73, 13 as fact questions); 4: 44 and 11; no limit: 41 and 8. That rule
-    # ("reader-doubt") became "answerability" (08897f5), which is never waived: today this
-    # setting changes nothing.
-    max_focus_terms: int = 3
 
     # -- the reader's weighing (`qa.answer.reading`) -----------------------------------------
     # Its belief that a sentence holds the answer: w_reader · sigmoid(margin / reader_scale).
@@ -69,17 +62,6 @@ class EngineSettings:
     reader_scale: float = 2.0
     # A cost limit, not a tuned one: the reader costs ~25 ms a paragraph on 2 cores.
     max_read_paragraphs: int = 3
-
-    # -- the checks' floors (`qa.answer.checks`) ---------------------------------------------
-    # "meaning-floor": no passage is close in meaning. Chosen on: README step 5 gives the
-    # value (cosine under 0.20); the data it was chosen on is not recorded.
-    min_dense: float = 0.20
-    # "paragraph-coverage" / "sentence-coverage": 0.40 / 0.25 → 0.30 / 0.20 on the reader's
-    # five training and validation SQuAD articles (docs/quality-history.md: the questions they
-    # alone refused were 2 : 2 and 0 : 1 there) and the article's extra questions (false
-    # abstention 2 → 1 of 40).
-    min_paragraph_coverage: float = 0.30
-    min_sentence_coverage: float = 0.20
 
     # -- composing (`qa.answer.compose`) -----------------------------------------------------
     # Chosen on: not recorded, unless said.

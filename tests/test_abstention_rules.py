@@ -281,7 +281,7 @@ def test_the_checks_are_one_table_asked_in_its_order() -> None:
 
     assert [c.name for c in CHECKS] == [
         "no-terms", "unknown-name", "negation", "antonym", "number-in-quote", "rival-name",
-        "answer-type", "answerability"]
+        "answer-type", "answerability", "paragraph-coverage", "sentence-coverage"]
     assert all(c.tests and c.validation and (c.question is None) != (c.term is None)
                for c in CHECKS)
     table = (Check("whole", "", "", question=lambda case: "q"),

@@ -121,7 +121,8 @@ def test_the_reader_abstains_exactly_below_its_calibrated_cut(tmp_path: Path) ->
     assert 0 < shipped.abstain_below < 1 and shipped.short_from >= shipped.abstain_below
     question = "How much does Japan plan to invest in India over the next decade?"
     settings = copy_of_article(tmp_path)
-    probe = Pipeline.load(settings, reader=rd.Reader(decision=Decision())).ask(question)
+    open_cut = dataclasses.replace(shipped, abstain_below=0.0, short_from=0.0)
+    probe = Pipeline.load(settings, reader=rd.Reader(decision=open_cut)).ask(question)
     p_answer = probe.debug["reader"]["p_answer"]
 
     def with_cut(cut: float) -> Pipeline:

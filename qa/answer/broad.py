@@ -26,6 +26,7 @@ from qa.types import Paragraph
 
 BROAD_KINDS = ("why", "how", "role", "definition", "compare", "list")
 EXPLAINING_KINDS = ("why", "how", "role")
+COVERAGE_RULES = ("paragraph-coverage", "sentence-coverage")
 # Words that make the form of a broad question rather than its subject: "What role does X
 # play?", "How does X work?", "What does each side bring?". X decides the answer.
 FORM_WORDS = frozenset("""
@@ -57,6 +58,10 @@ class Headings:
         return max(0.0, float(vector @ question)) if vector is not None else 0.0
 
 
+GENERIC_SIDES = frozenset({"side", "sides", "one", "ones", "party", "parties", "partner",
+                           "partners"})
+
+
 class Contrasts:
     """Per document, the paragraphs with a sentence that sets two names against each other
     ("Japan offers precision …, while India can provide scale …"): a comparison's answer
@@ -70,8 +75,14 @@ class Contrasts:
                     for s in paragraph.sentences):
                 self._rows.setdefault(paragraph.doc, []).append(row)
 
+        self._proper_words = proper_words
+
     def rows(self, doc: str) -> list[int]:
         return self._rows.get(doc, [])
+
+    def sets_names_apart(self, sentence: str) -> bool:
+        """The sentence sets two names against each other."""
+        return contrasts(sentence) and len(_names(sentence, self._proper_words)) >= 2
 
 
 def _names(sentence: str, proper_words: frozenset[str]) -> set[str]:
@@ -138,17 +149,25 @@ def sides_of(question: str) -> list[str]:
     return [m.lower() for m in _SIDES.findall(question)]
 
 
-def waived_rules(kind: str, named: list[tuple[float, float]]) -> set[str]:
+def waived_rules(kind: str, named: list[tuple[float, float]],
+                 sides_contrasted: bool) -> set[str]:
     """The checks a broad question is not held to. `named`: for each name the question
     must find, its match in the quote and in the quote's paragraph (0…1).
 
     Let off: for a comparison, a word whose opposite the quote says (two sides compared say
-    opposite things by design); for why / how / role, a rival name in the quote when the
-    quote names one of the question's names and its paragraph all ("Why did Modi visit a
-    plant in Sendai?" — the sentence names Sendai, its paragraph Modi). The reader's
-    answerability is never let off: on the validation set it refuses about two unanswerable
-    broad questions for each answerable one (why 15 : 8, how 14 : 7, compare 9 : 2)."""
+    opposite things by design); the coverage floors when the quote names all the question's
+    names, or (`sides_contrasted`) a comparison of "each X" (X a word of the document, or
+    "side") whose quote sets two names against each other; a rival name in the quote, for
+    why / how / role ("Why did Modi visit a plant in Sendai?" — the sentence names Sendai,
+    its paragraph Modi), when the quote names one of them and its paragraph all. The
+    reader's answerability is never let off: on the validation set it refuses about two
+    unanswerable broad questions for each answerable one (why 15 : 8, how 14 : 7, compare
+    9 : 2), as it does fact questions."""
+    if kind not in BROAD_KINDS:
+        return set()
     waived = {"antonym"} if kind == "compare" else set()
+    if named and min(m for m, _ in named) >= 0.5 or sides_contrasted:
+        waived |= set(COVERAGE_RULES)
     if (kind in EXPLAINING_KINDS and named and max(m for m, _ in named) >= 0.5
             and min(p for _, p in named) >= 0.5):
         waived.add("rival-name")

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from qa.answer.broad import (
+    GENERIC_SIDES,
     contrasts,
     enumeration,
     sides_of,
@@ -45,6 +46,7 @@ from qa.embedding import Embedder
 from qa.reader import Reader
 from qa.retrieval import Hit, Query
 from qa.store.index import LoadedIndex
+from qa.text import stem
 from qa.types import Paragraph
 
 NOTHING_RETRIEVED = Refusal("nothing-retrieved", "nothing retrieved")
@@ -129,7 +131,11 @@ class Answerer:
             found = [r for r in found if r.rule != "answerability"]
         named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
                                              strict=True) if self.facts.checkable_entity(t)]
-        waived = waived_rules(kind, named)
+        sides = sides_of(question)
+        contrasted = (kind == "compare" and bool(sides) and all(
+            side in GENERIC_SIDES or self.analyser.family_in_corpus(stem(side))
+            for side in sides) and self.facts.contrasts.sets_names_apart(best.text))
+        waived = waived_rules(kind, named, contrasted)
         found = [r for r in found if r.rule not in waived]
         if reader is not None:
             short = reading.short if reading is not None else None

@@ -63,6 +63,14 @@ class EngineSettings:
     # A cost limit, not a tuned one: the reader costs ~25 ms a paragraph on 2 cores.
     max_read_paragraphs: int = 3
 
+    # -- the coverage floors (`qa.answer.checks`) --------------------------------------------
+    # "paragraph-coverage" / "sentence-coverage": 0.40 / 0.25 → 0.30 / 0.20 on the reader's
+    # five training and validation SQuAD articles (docs/quality-history.md: the questions they
+    # alone refused were 2 : 2 and 0 : 1 there) and the article's extra questions (false
+    # abstention 2 → 1 of 40).
+    min_paragraph_coverage: float = 0.30
+    min_sentence_coverage: float = 0.20
+
     # -- composing (`qa.answer.compose`) -----------------------------------------------------
     # Chosen on: not recorded, unless said.
     runner_up_ratio: float = 0.92    # a runner-up scoring this close is quoted too (lists) …

@@ -246,3 +246,33 @@ def test_feedback_is_bounded_per_caller(team: TeamApp) -> None:
     assert "Too many ratings" in replies[-1]
     stored = team.root / "index" / "feedback.jsonl"
     assert not stored.exists() or len(stored.read_text()) < 1_000_000
+
+
+def test_in_chromium_a_reader_logs_in_asks_and_cannot_remove(team: TeamApp) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(team.url)
+        page.get_by_label("username").fill("rita")
+        page.get_by_label("password").fill("wrong password!")
+        page.get_by_role("button", name="Login").click()
+        sync_api.expect(page.get_by_text("Incorrect Credentials")).to_be_visible(timeout=15_000)
+        page.get_by_label("password").fill(PASSWORDS["rita"])
+        page.get_by_role("button", name="Login").click()
+        box = page.locator("#qa-question textarea")
+        sync_api.expect(box).to_be_editable(timeout=30_000)
+        box.fill("Which plant did Modi tour in Miyagi?")
+        box.press("Enter")
+        done = page.locator("#qa-chat .qa-answer:not(.qa-pending):not(.qa-streaming)")
+        sync_api.expect(done).to_have_count(1, timeout=60_000)
+        page.locator("#qa-documents").get_by_text("Documents").click()
+        page.locator("#qa-remove-doc input").fill(ARTICLE_ID)
+        page.keyboard.press("Enter")
+        page.locator("#qa-remove").click()
+        sync_api.expect(page.locator("#qa-remove-status")).to_contain_text(
+            "may not remove", timeout=15_000)
+        browser.close()
+    assert ARTICLE.name in team.corpus()

@@ -276,13 +276,14 @@ def document_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
 
 
 def _added_message(report: Any) -> str:
+    """The notice after an upload. Its paragraphs were embedded before the library's lock was
+    taken (`qa.store.prepared`), so the build itself reports them as reused: the file's
+    status, not the build's counts, says whether anything changed."""
     added = report.files[0]
-    if report.build is None or report.build.paragraphs_embedded == 0:
+    if added.status == "unchanged" or report.build is None:
         return f"{added.name} is indexed ({added.paragraphs} paragraphs): nothing new to embed."
-    build = report.build
-    reused = build.paragraphs - build.paragraphs_embedded
-    return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs, "
-            f"{build.paragraphs_embedded} embedded, {reused} reused. Ask about it now.")
+    return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs. "
+            f"Ask about it now.")
 
 
 def _export(turns: list[Turn]) -> tuple[str, gr.Accordion]:

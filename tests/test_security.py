@@ -248,7 +248,8 @@ def test_feedback_is_bounded_per_caller(team: TeamApp) -> None:
     assert not stored.exists() or len(stored.read_text()) < 1_000_000
 
 
-def test_in_chromium_a_reader_logs_in_asks_and_cannot_remove(team: TeamApp) -> None:
+def test_in_chromium_a_reader_logs_in_asks_and_cannot_add(team: TeamApp,
+                                                          tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -260,6 +261,7 @@ def test_in_chromium_a_reader_logs_in_asks_and_cannot_remove(team: TeamApp) -> N
         page.get_by_label("password").fill("wrong password!")
         page.get_by_role("button", name="Login").click()
         sync_api.expect(page.get_by_text("Incorrect Credentials")).to_be_visible(timeout=15_000)
+        page.get_by_label("username").fill("rita")
         page.get_by_label("password").fill(PASSWORDS["rita"])
         page.get_by_role("button", name="Login").click()
         box = page.locator("#qa-question textarea")
@@ -268,11 +270,11 @@ def test_in_chromium_a_reader_logs_in_asks_and_cannot_remove(team: TeamApp) -> N
         box.press("Enter")
         done = page.locator("#qa-chat .qa-answer:not(.qa-pending):not(.qa-streaming)")
         sync_api.expect(done).to_have_count(1, timeout=60_000)
-        page.locator("#qa-documents").get_by_text("Documents").click()
-        page.locator("#qa-remove-doc input").fill(ARTICLE_ID)
-        page.keyboard.press("Enter")
-        page.locator("#qa-remove").click()
-        sync_api.expect(page.locator("#qa-remove-status")).to_contain_text(
-            "may not remove", timeout=15_000)
+        notes = tmp_path / "notes.md"
+        notes.write_text("# Notes\n\nThe quince tree was planted in 2019.\n")
+        page.locator("#qa-upload input[type=file], input[type=file]").first.set_input_files(
+            str(notes))
+        sync_api.expect(page.locator("#qa-upload-status")).to_contain_text(
+            "may not add", timeout=30_000)
         browser.close()
-    assert ARTICLE.name in team.corpus()
+    assert team.corpus() == [ARTICLE.name]

@@ -193,8 +193,11 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
         view_outputs = [header, article, doc_select]
         if live is not None:
             view_outputs += [library_table, remove_select, remove]
-        app.load(h.refresh_views, None, view_outputs, queue=False, **private).then(
-            h.example_buttons_for, doc_select, example_buttons, queue=False, **private)
+        # no progress dimming: a fresh page is refreshed at once, and dimmed text fails contrast
+        app.load(h.refresh_views, None, view_outputs, queue=False, show_progress="hidden",
+                 **private).then(
+            h.example_buttons_for, doc_select, example_buttons, queue=False,
+            show_progress="hidden", **private)
         gr.api(h.ask, api_name="ask")
     return app
     return app

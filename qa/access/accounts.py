@@ -92,9 +92,10 @@ class Accounts:
         unrevoked API tokens. A wrong name costs a hash too, so it is not told apart by time."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        user = self._read()["users"].get(name)
+        data = self._read()  # one read: users and tokens from the same version of the file
+        user = data["users"].get(name)
         if secret.startswith(TOKEN_PREFIX):
-            token = self._read()["tokens"].get(_digest(secret))
+            token = data["tokens"].get(_digest(secret))
             if user is not None and token is not None and token["user"] == name:
                 return Caller(name, user["role"])
             return None

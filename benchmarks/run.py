@@ -28,13 +28,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import ann, answers, plot, startup, stores  # noqa: E402 - after the path above
+from benchmarks import access, ann, answers, plot, startup, stores  # noqa: E402 - after the path
 from qa.embedding import MiniLMEmbedder  # noqa: E402
 from qa.logs import quiet_libraries  # noqa: E402
+from qa.pipeline import Pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"warm_p50_ms": 100.0, "warm_p95_ms": 250.0, "cold_ask_s": 8.0, "build_vs_raw": 0.9,
-           "ann_p50_ms": 50.0, "ann_recall": 0.95, "scale_p50_ms": 150.0}
+           "ann_p50_ms": 50.0, "ann_recall": 0.95, "scale_p50_ms": 150.0, "access_ms": 5.0}
 SCALE_PARAGRAPHS = 1_000_000  # the whole-pipeline tier (full runs only; about 15 min, 14 GB)
 FULL = {"runs": 3, "passes": 2, "paragraphs": 1000, "tiers": (10_000, 100_000, 1_000_000)}
 QUICK = {"runs": 1, "passes": 1, "paragraphs": 200, "tiers": (10_000, 100_000)}
@@ -59,6 +60,8 @@ def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
             settings.corpus_dir, settings.index_dir, max(1, plan["runs"] - 1)), figures)
         _step("warm answers", lambda: answers.warm_answers(settings, embedder, plan["passes"]),
               figures)
+        _step("access checks per request", lambda: access.access_overhead(
+            workdir, Pipeline.load(settings, embedder=embedder)), figures)
         _step("Milvus store: build and warm answers",
               lambda: stores.milvus_article(settings, embedder, plan["passes"]), figures)
         _step(f"build throughput ({plan['paragraphs']} paragraphs)",
@@ -117,6 +120,8 @@ def checks(f: dict[str, Any]) -> list[dict[str, Any]]:
             ("warm answer p95", f.get("warm_p95_ms"), TARGETS["warm_p95_ms"], "ms", "<="),
             ("cold qa ask", f.get("cold_ask_s"), TARGETS["cold_ask_s"], "s", "<="),
             ("build vs raw encode", f.get("build_vs_raw"), TARGETS["build_vs_raw"], "x", ">=")]
+    if "access_p95_ms" in f:
+        rows.append(("access checks p95", f["access_p95_ms"], TARGETS["access_ms"], "ms", "<="))
     if f.get("scale"):
         rows.append((f"whole pipeline p50 at {f['scale']['paragraphs']:,}",
                      f["scale"]["warm_p50_ms"], TARGETS["scale_p50_ms"], "ms", "<="))
@@ -151,6 +156,12 @@ def table(results: dict[str, Any]) -> str:
             (f"warm answer p50 ({f['warm_samples']} asks)", f"{f['warm_p50_ms']:.0f} ms",
              mark("warm answer p50")),
             ("warm answer p95", f"{f['warm_p95_ms']:.0f} ms", mark("warm answer p95")),
+            *([("login, token and library checks per request: p50 / p95 (200 accounts, "
+                "2,000 documents)", f"{f['access_p50_ms']:.2f} / {f['access_p95_ms']:.2f} ms",
+                mark("access checks p95")),
+               ("… warm answer p50 without / with a library scope",
+                f"{f['unscoped_p50_ms']:.0f} / {f['scoped_p50_ms']:.0f} ms", "")]
+              if "access_p50_ms" in f else []),
             *([("Milvus store (Lite, gRPC on 127.0.0.1): warm answer p50 / p95",
                 f"{f['milvus_warm_p50_ms']:.0f} / {f['milvus_warm_p95_ms']:.0f} ms", ""),
                ("… article build into Milvus; pipeline load from it",

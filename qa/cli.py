@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help=".txt, .md, .html or .pdf files")
     add.add_argument("--replace", action="store_true",
                      help="replace a different document that has the same name")
+    add.add_argument("--library", default="main",
+                     help="the library the documents go to (default main); users read the "
+                          "libraries granted to them (qa user add --library)")
     remove = commands.add_parser("remove", parents=[common], help="remove a document")
     remove.add_argument("name", help="document id or file name (see qa list)")
     commands.add_parser("list", parents=[common], help="list the indexed documents")
@@ -159,7 +162,7 @@ def _library(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.command == "add":
         report = library.add(settings, MiniLMEmbedder(), args.paths, replace=args.replace,
-                             bars=True)
+                             bars=True, library=args.library)
     else:
         report = library.remove(settings, MiniLMEmbedder(), args.name)
     print(report.summary())

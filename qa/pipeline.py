@@ -2,6 +2,8 @@
 
     Pipeline.load()            load (or build, if missing or stale) the index; load models once
     pipeline.ask(q, history)   → Answer (typed; `.to_dict()` is the public JSON contract)
+    pipeline.ask(q, doc=…, scope=…)   the same from one document, or from the documents a
+                               caller may read (`qa.access.libraries`): nothing else is read
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from qa.embedding import Embedder, MiniLMEmbedder
 from qa.errors import IndexCorruptError, InputError, ReaderError
 from qa.reader import Reader, default_reader
 from qa.retrieval import Hit, Query, Retriever
-from qa.store import Store, open_store
+from qa.store import Scope, Store, open_store
 from qa.store.index import LoadedIndex, StaleIndex
 from qa.types import Answer, Document
 
@@ -89,21 +91,33 @@ class Pipeline:
     def documents(self) -> list[Document]:
         return self.index.documents
 
+    def documents_in(self, scope: Scope | None) -> list[Document]:
+        """The indexed documents of a scope (all of them for None)."""
+        return [d for d in self.index.documents if scope is None or d.doc in scope]
+
     def ask(self, question: str, history: list[list[str]] | None = None,
-            doc: str | None = None) -> Answer:
-        """Answer one question (with optional chat history) from the indexed documents."""
+            doc: str | None = None, scope: Scope | None = None) -> Answer:
+        """Answer one question (with optional chat history) from the indexed documents: only
+        from `doc` when given, and only from the documents in `scope` when given."""
         started = time.perf_counter()
         text = clean_question(question, self.settings.max_question_chars)
         history = _check_history(history)
-        if doc is not None and doc not in {d.doc for d in self.index.documents}:
-            known = ", ".join(d.doc for d in self.index.documents)
+        readable = self.documents_in(scope)
+        if doc is not None and doc not in {d.doc for d in readable}:
+            known = ", ".join(d.doc for d in readable) or "none"
             raise InputError(f"Unknown document {doc!r}; indexed documents: {known}.")
+        if not readable:
+            raise InputError("You may not read any document here yet: ask an admin for a "
+                             "library.")
+        if doc is not None:
+            scope = frozenset((doc,))
         words = lookup_text(text)
         queries = contextual_queries(words, history)
         kind = question_kind(words)
         with self._lock:  # torch on 2 cores gains nothing from parallel encodes
-            hits, vectors = self.retriever.search(queries, k=self.settings.top_k, doc=doc)
-            answer = self._answer(kind, words, queries, hits, vectors, doc)
+            hits, vectors = self.retriever.search(queries, k=self.settings.top_k, scope=scope)
+            answer = self._answer(kind, words, queries, hits, vectors, doc,
+                                  readable[0].doc, scope)
         latency = (time.perf_counter() - started) * 1000
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, short_answer=answer.short_answer,
@@ -111,13 +125,15 @@ class Pipeline:
 
 
     def _answer(self, kind: Kind, words: str, queries: list[Query], hits: list[Hit],
-                vectors: np.ndarray, doc: str | None) -> Draft:
+                vectors: np.ndarray, doc: str | None, first: str,
+                scope: Scope | None = None) -> Draft:
         """Compose the answer the kind of question wants (`qa.answer.question_form`): a
         summary, the page's own lines, a definition, or sentences chosen by the answerer
-        (`qa.answer.decide`)."""
+        (`qa.answer.decide`). Each reads one document: `doc`, else the one the hits are most
+        about, else `first` (the first the caller may read)."""
         if doc is None and hits:
             doc = hits[0].paragraph.doc  # the document the question is most about
-        doc = doc or (self.index.documents[0].doc if self.index.documents else "")
+        doc = doc or first
         draft = None
         heading = self.summarizer.heading_asked(words, doc)  # "What Is the New Proposition?"
         if heading:
@@ -133,9 +149,10 @@ class Pipeline:
                                                                             "author")):
                 draft = page_answer(self.index, doc, "author")  # "Who is Varuna Shankar?"
             else:
-                draft = define(paragraphs, kind.topic, self.answerer.subject)
+                draft = define(paragraphs, kind.topic, self.answerer.facts.subject_of(scope))
         if draft is None:
-            draft = self.answerer.answer(words, queries, hits, vectors, kind=kind.name)
+            draft = self.answerer.answer(words, queries, hits, vectors, kind=kind.name,
+                                         scope=scope)
         draft.debug.setdefault("kind", kind.name)
         return draft
 

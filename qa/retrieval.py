@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.embedding import Embedder
-from qa.store import Rankings
+from qa.store import Rankings, Scope
 from qa.store.index import LoadedIndex
 from qa.store.local_search import LocalRankings
 from qa.types import Paragraph
@@ -53,18 +53,19 @@ class Retriever:
         self.rankings: Rankings = (index.rankings if index.rankings is not None
                                    else LocalRankings(index))
 
-    def search(self, queries: list[Query], k: int = 8, doc: str | None = None,
+    def search(self, queries: list[Query], k: int = 8, scope: Scope | None = None,
                vectors: np.ndarray | None = None) -> tuple[list[Hit], np.ndarray]:
-        """Top-k fused hits for the weighted queries, and the query vectors (one per query)."""
+        """Top-k fused hits for the weighted queries, and the query vectors (one per query);
+        only paragraphs of the documents in `scope`, when given."""
         if vectors is None:
             vectors = self.embedder.encode_queries([q.text for q in queries])
         fused: dict[int, float] = {}
         best_sentences: list[int] = []
         for query, vector in zip(queries, vectors, strict=True):
-            by_sentence = self.rankings.sentences(vector, doc)
+            by_sentence = self.rankings.sentences(vector, scope)
             best_sentences.extend(by_sentence[:SENTENCE_SHORTLIST])
-            rankings = ((self.rankings.paragraphs(vector, doc), 0.5), (by_sentence, 0.5),
-                        (self.rankings.lexical(query.text, doc), 1.0))
+            rankings = ((self.rankings.paragraphs(vector, scope), 0.5), (by_sentence, 0.5),
+                        (self.rankings.lexical(query.text, scope), 1.0))
             for ranking, weight in rankings:
                 for rank, row in enumerate(ranking):
                     fused[row] = fused.get(row, 0.0) + query.weight * weight / (RRF_K + rank + 1)

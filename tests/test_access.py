@@ -27,7 +27,7 @@ def test_passwords_are_stored_hashed_in_a_private_file(accounts: Accounts) -> No
     text = accounts.path.read_text()
     assert PASSWORD not in text and "$argon2id$" in text
     assert stat.S_IMODE(accounts.path.stat().st_mode) == 0o600
-    assert accounts.verify("ana", PASSWORD) == Caller("ana", "editor")
+    assert accounts.verify("ana", PASSWORD) == Caller("ana", "editor", frozenset({"main"}))
     assert accounts.verify("ana", PASSWORD + "!") is None
     assert accounts.verify("nobody", PASSWORD) is None
 
@@ -35,7 +35,7 @@ def test_passwords_are_stored_hashed_in_a_private_file(accounts: Accounts) -> No
 def test_a_token_is_a_password_that_can_be_revoked_alone(accounts: Accounts) -> None:
     token_id, token = accounts.create_token("ana", "nightly script")
     assert token not in accounts.path.read_text()
-    assert accounts.verify("ana", token) == Caller("ana", "editor")
+    assert accounts.verify("ana", token) == Caller("ana", "editor", frozenset({"main"}))
     assert accounts.verify("rui", token) is None  # another user's token proves nothing
     accounts.revoke_token(token_id)
     assert accounts.verify("ana", token) is None
@@ -46,7 +46,7 @@ def test_removing_a_user_removes_their_tokens(accounts: Accounts) -> None:
     _, token = accounts.create_token("rui")
     accounts.remove("rui")
     assert accounts.verify("rui", token) is None and accounts.tokens() == []
-    assert accounts.users() == [("ana", "editor")]
+    assert accounts.users() == [("ana", "editor", "main")]
 
 
 @pytest.mark.parametrize(("name", "password", "role", "message"), [
@@ -94,10 +94,36 @@ def test_with_accounts_the_gate_asks_for_a_live_login(tmp_path: Path) -> None:
         gate.caller("ana")  # a cookie from before a restart: no login known
     assert not gate.login("ana", "wrong password")
     assert gate.login("ana", PASSWORD)
-    assert gate.caller("ana") == Caller("ana", "editor")
+    assert gate.caller("ana") == Caller("ana", "editor", frozenset({"main"}))
     Accounts(tmp_path / "accounts.json").remove("ana")
     with pytest.raises(AccessDenied, match="no longer exists"):
         gate.caller("ana")  # withdrawn at the next request, not the next login
+
+
+def test_libraries_granted_and_a_revoked_token_hold_from_the_next_request(
+        tmp_path: Path) -> None:
+    accounts = Accounts(tmp_path / "accounts.json")
+    accounts.add("ana", PASSWORD, "reader", ["main", "finance"])
+    accounts.add("ada", PASSWORD, "admin")
+    gate = Gate.for_app(tmp_path, "127.0.0.1")
+    token_id, token = accounts.create_token("ana")
+    assert gate.login("ana", token)
+    assert gate.caller("ana").libraries == {"main", "finance"}
+    assert gate.login("ada", PASSWORD) and gate.caller("ada").libraries is None  # every one
+    accounts.set_libraries("ana", ["finance"])
+    assert gate.caller("ana").libraries == {"finance"}
+    assert gate.login("ana", PASSWORD)  # a password login does not excuse the token
+    accounts.revoke_token(token_id)
+    with pytest.raises(AccessDenied, match="revoked"):
+        gate.caller("ana")
+    with pytest.raises(AccessDenied, match="expired"):
+        gate.caller("ana")  # and stays out until a new login
+    assert gate.login("ana", PASSWORD) and gate.caller("ana").name == "ana"
+    with pytest.raises(InputError, match="Library names"):
+        accounts.set_libraries("ana", ["Finance Team"])
+    accounts.set_libraries("ana", ["*"])
+    assert gate.caller("ana").libraries is None
+    assert accounts.users()[1] == ("ana", "reader", "*")
 
 
 def test_a_session_belongs_to_its_first_caller(tmp_path: Path) -> None:

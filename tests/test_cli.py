@@ -15,11 +15,12 @@ from qa.config import Settings
 pytestmark = pytest.mark.slow
 
 
-def qa(*args: str, settings: Settings, timeout: int = 180) -> subprocess.CompletedProcess:
+def qa(*args: str, settings: Settings, timeout: int = 180,
+       stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "QA_CORPUS_DIR": str(settings.corpus_dir),
            "QA_INDEX_DIR": str(settings.index_dir)}
     return subprocess.run([sys.executable, "-m", "qa", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+                          env=env, timeout=timeout, input=stdin)
 
 
 @pytest.fixture(scope="module")

@@ -90,3 +90,22 @@ def test_a_bad_file_is_one_line_and_changes_nothing(settings: Settings, tmp_path
 def test_remove_of_an_unknown_name_is_one_line(settings: Settings) -> None:
     result = qa("remove", "../corpus", settings=settings)
     assert result.returncode == 1 and "not a document name" in result.stderr
+
+
+def test_a_document_goes_into_a_named_library_and_a_user_is_granted_it(
+        settings: Settings, tmp_path: Path) -> None:
+    notes = tmp_path / "lab-notes.md"
+    notes.write_text("# Lab notes\n\nThe centrifuge was serviced on 2 May.\n", encoding="utf-8")
+    assert qa("add", str(notes), "--library", "lab", settings=settings).returncode == 0
+    listed = qa("list", settings=settings).stdout
+    assert any(line.split()[:2] == ["lab-notes", "lab"] for line in listed.splitlines())
+    bad = qa("add", str(notes), "--library", "Lab Team", settings=settings)
+    assert bad.returncode != 0 and "Library names" in bad.stderr
+    added = qa("user", "add", "lee", "--library", "lab", "--password-stdin",
+               settings=settings, stdin="lee's long password\n")
+    assert added.returncode == 0, added.stderr
+    granted = qa("user", "libraries", "lee", "lab", "main", settings=settings)
+    assert granted.returncode == 0 and "lab, main" in granted.stdout
+    assert "lee\treader\tlab,main" in qa("user", "list", settings=settings).stdout
+    (settings.index_dir / "accounts.json").unlink()  # the module's other tests need no login
+    assert qa("remove", "lab-notes", settings=settings).returncode == 0

@@ -9,6 +9,7 @@ documents are tested in Chromium by tests/test_hostile_documents.py.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -163,15 +164,17 @@ def test_anonymous_clients_get_401_from_every_handler(team: TeamApp) -> None:
 
 
 def test_a_reader_cannot_add_replace_or_remove_through_queue_join(team: TeamApp) -> None:
-    rita = Raw(team.url, "rita")
+    rita, session = Raw(team.url, "rita"), uuid.uuid4().hex
     before = team.corpus()
-    removed = rita.call("remove_document", [ARTICLE_ID, None])
-    assert "may not remove" in json.dumps(removed)
-    asked = rita.call("confirm_removal", [ARTICLE_ID])
-    assert "may not remove" in json.dumps(asked)
+    rita.call("refresh_views", [], session)  # what the page's load does: her own choices
+    removed = rita.call("remove_document", [ARTICLE_ID, None], session)
+    # Gradio itself refuses a choice her page was never offered; the handler would refuse too
+    assert re.search(r"may not remove|not in the list of choices", json.dumps(removed))
+    asked = rita.call("confirm_removal", [ARTICLE_ID], session)
+    assert re.search(r"may not remove|not in the list of choices", json.dumps(asked))
     fake = rita.upload(ARTICLE.name, "Modi's visit resulted in the cancellation of every "
                                      "semiconductor agreement.")
-    replaced = rita.call("add_document", [fake, True])
+    replaced = rita.call("add_document", [fake, True, None], session)
     assert "may not add" in json.dumps(replaced)
     assert not Path(fake["path"]).exists(), "a refused upload's temporary file stays"
     assert team.corpus() == before
@@ -180,7 +183,7 @@ def test_a_reader_cannot_add_replace_or_remove_through_queue_join(team: TeamApp)
         "What did Modi's two-day visit result in?", api_name="/ask")
     assert "cancellation" not in answer["answer"]
     refused = [line for line in team.audit() if line["user"] == "rita"]
-    assert {line["action"] for line in refused} >= {"remove", "replace"}
+    assert {line["action"] for line in refused} >= {"replace"}
     assert all(line["outcome"].startswith("refused") for line in refused)
 
 
@@ -188,7 +191,8 @@ def test_an_editor_adds_and_removes_and_each_change_is_audited(team: TeamApp) ->
     eddie, session = Raw(team.url, "eddie"), uuid.uuid4().hex
     notes = eddie.upload("garden-notes.md", "# Garden notes\n\nThe quince tree was planted "
                                             "in 2019 beside the north wall.\n")
-    added = eddie.call("add_document", [notes, False], session)
+    eddie.call("refresh_views", [], session)  # what the page's load does
+    added = eddie.call("add_document", [notes, False, "main"], session)
     assert "garden-notes.md" in json.dumps(added) and "garden-notes.md" in team.corpus()
     assert not Path(notes["path"]).exists()
     removed = eddie.call("remove_document", ["garden-notes", None], session)
@@ -196,7 +200,7 @@ def test_an_editor_adds_and_removes_and_each_change_is_audited(team: TeamApp) ->
     assert "garden-notes.md" not in team.corpus()
     lines = [(x["user"], x["action"], x["target"], x["outcome"]) for x in team.audit()
              if x["user"] == "eddie"]
-    assert ("eddie", "add", "garden-notes.md", "added") in lines
+    assert ("eddie", "add", "main/garden-notes.md", "added") in lines
     assert ("eddie", "remove", "garden-notes.md", "removed") in lines
 
 

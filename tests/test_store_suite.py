@@ -198,7 +198,8 @@ def test_a_build_killed_part_way_leaves_the_previous_index_serving(
     if index.rankings is not None:  # the dead build's rows are in Milvus: they crowd nothing
         vector = fake_embedder.encode_queries(["Japan semiconductor investment"])[0]
         assert len(index.rankings.paragraphs(vector)) == 30
-        assert len(index.rankings.paragraphs(vector, "india-japan-semiconductors")) == 30
+        article = frozenset({"india-japan-semiconductors"})
+        assert len(index.rankings.paragraphs(vector, article)) == 30
 
 
 ADD_SCRIPT = """
@@ -287,3 +288,30 @@ def test_bad_store_specs_are_refused_with_a_message(spec: str, message: str,
 
     with pytest.raises(QAError, match=message):
         open_store(replace(article_settings, store=spec))
+
+
+def test_a_scope_keeps_every_search_to_its_documents(settings: Settings,
+                                                     fake_embedder: FakeEmbedder,
+                                                     tmp_path: Path) -> None:
+    """Libraries (`qa.access.libraries`) rest on this: a search given a scope returns only
+    paragraphs of the scope's documents, on every store; an empty scope returns nothing."""
+    from qa.store.local_search import LocalRankings
+    from tests.library_docs import DOCUMENT
+    from tests.library_docs import QUESTIONS as LAB_QUESTIONS
+
+    open_store(settings).build(settings.corpus_dir, fake_embedder)
+    (tmp_path / "kestrel-lab.md").write_text(DOCUMENT, encoding="utf-8")
+    library.add(settings, fake_embedder, [tmp_path / "kestrel-lab.md"], library="lab")
+    index = open_store(settings).load(settings.corpus_dir, fake_embedder)
+    rankings = index.rankings or LocalRankings(index)
+    article = frozenset({"india-japan-semiconductors"})
+    reached = 0
+    for question in LAB_QUESTIONS[:20]:
+        vector = fake_embedder.encode_queries([question])[0]
+        for search in (rankings.paragraphs, rankings.sentences):
+            assert {index.paragraphs[r].doc for r in search(vector, article)} <= article
+            assert search(vector, frozenset()) == []
+        assert {index.paragraphs[r].doc for r in rankings.lexical(question, article)} <= article
+        reached += "kestrel-lab" in {index.paragraphs[r].doc
+                                     for r in rankings.lexical(question)[:3]}
+    assert reached >= 15  # without a scope the same questions find the lab's paragraphs

@@ -129,7 +129,7 @@ class StandIn:
         self.calls: list[tuple[str, list[list[str]] | None]] = []
 
     def ask(self, question: str, history: list[list[str]] | None = None,
-            doc: str | None = None) -> Answer:
+            doc: str | None = None, scope: frozenset[str] | None = None) -> Answer:
         self.calls.append((question, history))
         result = self.answers.pop(0)
         if isinstance(result, Exception):

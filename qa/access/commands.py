@@ -27,12 +27,20 @@ def register(commands: Any, common: argparse.ArgumentParser, parser_class: type)
     add = user_commands.add_parser("add", parents=[common], help="add an account")
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, default="reader")
+    add.add_argument("--library", action="append", dest="libraries", metavar="NAME",
+                     help="a library the user may read (an editor also changes it); repeat "
+                          "for more; * for every library (default: main; admins: all)")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from one line of standard input")
     remove = user_commands.add_parser("remove", parents=[common],
                                       help="remove an account and its tokens")
     remove.add_argument("name")
     user_commands.add_parser("list", parents=[common], help="list the accounts")
+    grant = user_commands.add_parser("libraries", parents=[common],
+                                     help="set the libraries a user may read (from the "
+                                          "user's next request)")
+    grant.add_argument("name")
+    grant.add_argument("libraries", nargs="+", metavar="LIBRARY", help="names, or *")
     passwd = user_commands.add_parser("passwd", parents=[common], help="change a password")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
@@ -58,8 +66,11 @@ def run(index_dir: Path, args: argparse.Namespace) -> int:
 
 def _user(accounts: Accounts, args: argparse.Namespace) -> int:
     if args.user_command == "add":
-        accounts.add(args.name, _password(args.password_stdin), args.role)
+        accounts.add(args.name, _password(args.password_stdin), args.role, args.libraries)
         print(f"Added {args.name} ({args.role}) to {accounts.path}.")
+    elif args.user_command == "libraries":
+        accounts.set_libraries(args.name, args.libraries)
+        print(f"{args.name} may now read: {', '.join(sorted(set(args.libraries)))}.")
     elif args.user_command == "remove":
         accounts.remove(args.name)
         print(f"Removed {args.name} and its tokens.")
@@ -68,8 +79,8 @@ def _user(accounts: Accounts, args: argparse.Namespace) -> int:
         print(f"Changed the password of {args.name}.")
     else:
         users = accounts.users()
-        for name, role in users:
-            print(f"{name}\t{role}")
+        for name, role, libraries in users:
+            print(f"{name}\t{role}\t{libraries if role != 'admin' else '*'}")
         if not users:
             print("No accounts: the app serves loopback only (qa user add NAME --role admin).")
     return 0

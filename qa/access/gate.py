@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.access import audit
-from qa.access.accounts import ACCOUNTS_FILE, Accounts
+from qa.access.accounts import ACCOUNTS_FILE, TOKEN_PREFIX, Accounts
 from qa.access.roles import Caller, require
 from qa.errors import AccessDenied
 
@@ -73,6 +73,7 @@ class Gate:
     upload_bytes: Quota = field(default_factory=lambda: Quota(UPLOAD_BYTES_PER_HOUR))
     feedback: Quota = field(default_factory=lambda: Quota(FEEDBACK_PER_HOUR))
     _logins: dict[str, float] = field(default_factory=dict)
+    _tokens: dict[str, set[str]] = field(default_factory=dict)  # tokens used to log in
     _owners: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -101,6 +102,8 @@ class Gate:
         if self.accounts is None or self.accounts.verify(name, secret) is None:
             return False
         self._logins[name] = time.time()
+        if secret.startswith(TOKEN_PREFIX):  # revoking it ends the user's sessions (fail closed:
+            self._tokens.setdefault(name, set()).add(secret)  # Gradio names no session's login)
         return True
 
     def caller(self, username: str | None) -> Caller:
@@ -112,10 +115,14 @@ class Gate:
         logged_in = self._logins.get(username)
         if logged_in is None or time.time() - logged_in > SESSION_HOURS * 3600:
             raise AccessDenied("Your session has expired: reload the page and log in again.")
-        role = self.accounts.role_of(username)
-        if role is None:
+        tokens = self._tokens.get(username, set())
+        if tokens and not all(self.accounts.token_valid(t) for t in tokens):
+            del self._logins[username], self._tokens[username]
+            raise AccessDenied("An API token of this account was revoked: log in again.")
+        caller = self.accounts.caller(username)
+        if caller is None:
             raise AccessDenied(f"The account {username!r} no longer exists.")
-        return Caller(username, role)
+        return caller
 
     def claim(self, session: str | None, caller: Caller) -> None:
         """The first caller to use a browser session owns it (its conversation, its votes);

@@ -1,8 +1,8 @@
 """Who may do what: three roles, the actions each allows, and the caller of a request.
 
-    reader   ask questions, rate answers
-    editor   a reader who also adds, replaces and removes documents
-    admin    an editor who also manages accounts (`qa user`, `qa token`)
+    reader   ask questions, rate answers, in the libraries granted to them
+    editor   a reader who also adds, replaces and removes documents in those libraries
+    admin    an editor of every library who also manages accounts (`qa user`, `qa token`)
 
 `require(caller, action)` is called by every handler that changes state, on the server, so a
 raw HTTP client gets no more than the page would give the same user. This module knows no
@@ -11,6 +11,7 @@ passwords (`qa.access.accounts`) and no Gradio (`qa.access.gate`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.errors import AccessDenied
@@ -28,10 +29,22 @@ ACTIONS = {
 @dataclass(frozen=True)
 class Caller:
     """The user behind a request: an account's name and role, "local" (the one person at
-    this computer, when the app serves loopback only) or "anonymous"."""
+    this computer, when the app serves loopback only) or "anonymous". `libraries` are the
+    libraries they may read (and, as an editor, change); None means every library."""
 
     name: str
     role: str
+    libraries: frozenset[str] | None = None
+
+    def reads(self, library: str) -> bool:
+        return self.libraries is None or library in self.libraries
+
+    def writes(self, library: str) -> bool:
+        return self.may("add") and self.reads(library)
+
+    def readable(self, libraries: Iterable[str]) -> list[str]:
+        """The libraries of `libraries` this caller may read, in their order."""
+        return [name for name in libraries if self.reads(name)]
 
     def may(self, action: str) -> bool:
         needed = ACTIONS[action]

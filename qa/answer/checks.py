@@ -50,6 +50,7 @@ class Case:
     settings: EngineSettings
     reading: Reading | None = None    # None: no reader, or it did not read this sentence
     decision: Decision | None = None  # the reader's, with its abstain_below cut
+    scope: frozenset[str] | None = None  # the documents the caller may read (None: all)
 
     @cached_property
     def rivals(self) -> list[str]:
@@ -76,8 +77,9 @@ def _no_terms(case: Case) -> str | None:
 
 def _unknown_name(case: Case, i: int) -> str | None:
     term = case.info.terms[i]
-    if case.facts.checkable_entity(term) and not case.facts.analyser.family_in_corpus(term.stem):
-        return f"'{term.text}' does not occur in the {case.facts.subject}"
+    if case.facts.checkable_entity(term) and not case.facts.named_in_scope(term.stem,
+                                                                            case.scope):
+        return f"'{term.text}' does not occur in the {case.facts.subject_of(case.scope)}"
     return None
 
 

@@ -89,9 +89,11 @@ class Answerer:
         return self.facts.subject
 
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
-               vectors: np.ndarray, kind: str = "fact") -> Draft:
+               vectors: np.ndarray, kind: str = "fact",
+               scope: frozenset[str] | None = None) -> Draft:
         """Answer from the retrieved `hits` (`vectors`: the queries', the question's first),
-        as the `kind` of question (`qa.answer.question_form`) wants, or refuse."""
+        as the `kind` of question (`qa.answer.question_form`) wants, or refuse; `scope`, the
+        documents the caller may read, is what the hits came from."""
         # kind: the question repaired and weighed, its form read, as its kind reads it
         info = self.analyser.analyse(question)
         if kind == "compare":  # two answers: the reader's doubt about one span says little
@@ -108,13 +110,14 @@ class Answerer:
                               reader_question(info, self.facts.long_forms), candidates,
                               self.settings)
         # verdict, then compose
-        verdict = self.verdict(question, info, candidates, kind, context is not None)
+        verdict = self.verdict(question, info, candidates, kind, context is not None, scope)
         composed = (self._compose(question, info, verdict, candidates, hits, kind)
                     if verdict.answered else None)
-        return self._draft(info, verdict, composed, follow_up=context is not None)
+        return self._draft(info, verdict, composed, follow_up=context is not None,
+                           subject=self.facts.subject_of(scope))
 
     def verdict(self, question: str, info: QuestionInfo, candidates: list[Candidate],
-                kind: str, follow_up: bool) -> Verdict:
+                kind: str, follow_up: bool, scope: frozenset[str] | None = None) -> Verdict:
         """Does the best candidate answer? The checks' refusals, less those a list's items or
         a broad question let off, and the short answer it would be given."""
         if not candidates:
@@ -123,7 +126,7 @@ class Answerer:
         reading = read_best(reader, best) if reader is not None else None
         decision = reader.decision if reader is not None else None
         found = refusals(Case(info, best, follow_up, self.facts, self.settings, reading,
-                              decision))
+                              decision, scope))
         if (kind == "list" and decision is not None and best.items_margin is not None
                 and decision.p_answer(best.items_margin, best.paragraph_margin)
                 >= decision.abstain_below):
@@ -161,7 +164,7 @@ class Answerer:
         return composed
 
     def _draft(self, info: QuestionInfo, verdict: Verdict, composed: Composition | None,
-               follow_up: bool) -> Draft:
+               follow_up: bool, subject: str) -> Draft:
         """The answer record; its `debug` keys are those `qa eval --details`,
         `qa.eval.squad` and scripts/ablate_rules.py read."""
         debug: dict[str, Any] = {"type": info.answer_type, "strict_type": info.strict_type,
@@ -187,7 +190,7 @@ class Answerer:
             if best is not None:
                 debug["short_if_answered"] = verdict.short  # for scripts/ablate_rules.py
             debug["abstain"] = verdict.refusal.message
-            return Draft(refusal_text(self.subject), True, (), None, debug)
+            return Draft(refusal_text(subject), True, (), None, debug)
         debug["quotes"] = composed.quotes
         if composed.other_side is not None:
             debug["other_side"] = composed.other_side

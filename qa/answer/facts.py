@@ -8,17 +8,19 @@ from __future__ import annotations
 from qa.answer.antonyms import default_antonyms
 from qa.answer.broad import Contrasts, Headings
 from qa.answer.evidence import Matcher, find_aliases, find_initialisms, find_long_forms
-from qa.answer.question import QuestionAnalyser, Term, is_acronym
+from qa.answer.question import QuestionAnalyser, Term, family_in, is_acronym
 from qa.answer.spans import proper_words
 from qa.embedding import known_words
 from qa.store.index import LoadedIndex
-from qa.text import content_stems, family_roots
+from qa.text import content_stems, family_roots, tokenize
 
 
 class CorpusFacts:
     """The indexed documents' vocabulary, names, acronyms, titles and headings."""
 
     def __init__(self, index: LoadedIndex) -> None:
+        self._index = index
+        self._doc_words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         texts = [s.text for p in index.paragraphs for s in p.sentences]
         self.analyser = QuestionAnalyser(texts, index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
@@ -32,6 +34,27 @@ class CorpusFacts:
         self.subject = "article" if len(index.documents) == 1 else "documents"
         self.headings = Headings(index)
         self.contrasts = Contrasts(index, self.proper_words)
+
+    def subject_of(self, scope: frozenset[str] | None) -> str:
+        """"article" or "documents": what a refusal calls what the caller may read."""
+        if scope is None:
+            return self.subject
+        return "article" if len(scope) == 1 else "documents"
+
+    def named_in_scope(self, stem_: str, scope: frozenset[str] | None) -> bool:
+        """The word, its family or another name of the place occurs in the documents of the
+        scope (the corpus, for None): a name only another library holds is unknown here."""
+        if not self.analyser.family_in_corpus(stem_):
+            return False
+        return scope is None or any(family_in(stem_, *self._words_of(doc)) for doc in scope)
+
+    def _words_of(self, doc: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(stems, family roots) of one document's sentences, gathered on first use."""
+        if doc not in self._doc_words:
+            stems = frozenset(t.stem for p in self._index.paragraphs if p.doc == doc
+                              for s in p.sentences for t in tokenize(s.text))
+            self._doc_words[doc] = (stems, frozenset(r for s in stems for r in family_roots(s)))
+        return self._doc_words[doc]
 
     def checkable_entity(self, term: Term) -> bool:
         """A name the evidence must contain (acronyms the corpus spells out are exempt)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -81,6 +82,13 @@ def clean_question(question: object, max_chars: int) -> str:
     return text
 
 
+def family_in(stem_: str, stems: Container[str], roots: AbstractSet[str]) -> bool:
+    """The word, another of its family, or another name of the same place is among `stems`
+    (whose family roots are `roots`)."""
+    return (stem_ in stems or bool(family_roots(stem_) & roots)
+            or default_demonyms().named_in(stem_, stems))
+
+
 class QuestionAnalyser:
     """Turns question text into QuestionInfo, using the corpus vocabulary and frequencies."""
 
@@ -109,8 +117,7 @@ class QuestionAnalyser:
     def family_in_corpus(self, stem_: str) -> bool:
         """The word, another of its family ("Germans" for "Germany"), or another name of the
         same place ("Filipino" for "the Philippines") is in the corpus."""
-        return (self.in_corpus(stem_) or bool(family_roots(stem_) & self.family_roots)
-                or default_demonyms().named_in(stem_, self.doc_freq))
+        return family_in(stem_, self.doc_freq, self.family_roots)
 
     def repair(self, norm: str) -> str:
         """The closest corpus word for an unknown word (a typo), or the word itself."""

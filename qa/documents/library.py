@@ -1,6 +1,6 @@
 """Your own documents: add, remove and list the corpus files, keeping the index current.
 
-    add(settings, embedder, [path, …], replace=False)  → AddReport
+    add(settings, embedder, [path, …], replace=False, library="main")  → AddReport
     remove(settings, embedder, "name")                 → RemoveReport
     listing(settings)                                  → Listing (no model needed)
 
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, cast
 
 from filelock import FileLock, Timeout
 
+from qa.access.libraries import DEFAULT_LIBRARY, Libraries, check_library_name
 from qa.config import Settings
 from qa.documents.corpus import corpus_files, doc_id_for, load_document
 from qa.documents.reports import Added, AddReport, Entry, Listing, RemoveReport, replace_status
@@ -53,21 +54,27 @@ def safe_name(path: Path) -> str:
 
 
 def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool = False,
-        progress: Progress | None = None, bars: bool = False) -> AddReport:
-    """Copy `paths` into the corpus (checked first, all or nothing) and index what is new.
+        progress: Progress | None = None, bars: bool = False,
+        library: str = DEFAULT_LIBRARY) -> AddReport:
+    """Copy `paths` into the corpus (checked first, all or nothing) and index what is new,
+    as documents of `library` (`qa.access.libraries`). A file may replace only a document of
+    the same library: moving one between libraries is a remove and an add.
 
     `progress(fraction, message)` hears of each step; `bars` shows tqdm bars while embedding.
     """
     if not paths:
         raise InputError("Give at least one file to add.")
+    check_library_name(library)
     step = progress or (lambda fraction, message: None)
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)
+    libraries = Libraries(corpus)
     with _library_lock(settings):
         plan: list[tuple[Path, Path, list[Path], Added]] = []
         for number, source in enumerate(paths):
             step(0.1 * number / len(paths), f"Reading {source.name}")
             plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan]))
+            _same_library(libraries, plan[-1], library)
         store = open_store(settings)
         if store.shared:  # the library is the store, not this machine's corpus folder
             plan = [_against_store(cast("MilvusStore", store), item, replace) for item in plan]
@@ -75,12 +82,14 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
         if not changed and store.is_current(corpus, embedder):
             return AddReport([item[3] for item in plan], None)
         step(0.15, "Indexing")
-        with _restorable([path for _, target, others, _ in changed
-                          for path in (target, *others)]):
+        with _restorable([libraries.path] + [path for _, target, others, _ in changed
+                                             for path in (target, *others)]):
             for source, target, others, _ in changed:
                 for other in others:
                     other.unlink()
                 _write_atomic(target, source.read_bytes())
+            for item in plan:  # before the build: no moment where it is in the wrong library
+                libraries.assign(item[3].doc, library)
             report = store.build(corpus, embedder, progress=bars,
                                  only=[target.name for _, target, _, _ in changed])
         step(1.0, "Indexed")
@@ -123,6 +132,7 @@ def remove(settings: Settings, embedder: Embedder, name: str) -> RemoveReport:
         with _restorable([target]):
             target.unlink()
             report = store.build(corpus, embedder)
+        Libraries(corpus).forget(doc_id_for(target))
         return RemoveReport(target.name, doc_id_for(target), report)
 
 
@@ -144,6 +154,7 @@ def _remove_from_store(settings: Settings, store: MilvusStore, name: str) -> Rem
             if entry.get("path") and local.is_file():
                 local.unlink()
             report = store.remove_document(entry["doc"])
+        Libraries(settings.corpus_dir).forget(entry["doc"])
         return RemoveReport(entry.get("path") or entry["doc"], entry["doc"], report)
 
 
@@ -171,8 +182,9 @@ def listing(settings: Settings) -> Listing:
     store = open_store(settings)
     manifest = store.manifest() or {}
     built_at = str(manifest.get("built_at", ""))
+    libraries = Libraries(settings.corpus_dir)
     entries = [Entry(d["doc"], d.get("title", ""), d.get("path", ""), d.get("paragraphs", 0),
-                     d.get("pages"), d.get("indexed_at") or built_at)
+                     d.get("pages"), d.get("indexed_at") or built_at, libraries.of(d["doc"]))
                for d in manifest.get("documents", [])]
     if store.shared:
         pending = store.pending(settings.corpus_dir) if manifest else []
@@ -181,6 +193,15 @@ def listing(settings: Settings) -> Listing:
     files = corpus_files(settings.corpus_dir)
     stale = bool(manifest) and manifest.get("corpus_hash") != corpus_hash(settings.corpus_dir)
     return Listing(entries, built_at, [p.name for p in files if p.name not in indexed], stale)
+
+
+def _same_library(libraries: Libraries, item: tuple[Path, Path, list[Path], Added],
+                  library: str) -> None:
+    """Refuse a file that would replace a document of another library."""
+    added = item[3]
+    if added.status != "added" and libraries.of(added.doc) != library:
+        raise DocumentError(f"{Path(added.source).name}: a document named {added.name} is in "
+                            f"another library; rename the file, or remove that document first.")
 
 
 def _plan_add(corpus: Path, source: Path, replace: bool,

@@ -72,11 +72,12 @@ class LivePipeline:
         return self.current.documents
 
     def ask(self, question: str, history: list[list[str]] | None = None,
-            doc: str | None = None) -> Answer:
-        return self.current.ask(question, history=history, doc=doc)
+            doc: str | None = None, scope: frozenset[str] | None = None) -> Answer:
+        return self.current.ask(question, history=history, doc=doc, scope=scope)
 
     def add(self, paths: list[Path], replace: bool = False,
-            progress: library.Progress | None = None) -> library.AddReport:
+            progress: library.Progress | None = None,
+            library_name: str = library.DEFAULT_LIBRARY) -> library.AddReport:
         """Add files to the corpus and index them, then serve the new index. The embedding is
         done first, outside the lock (`qa.store.prepared`), so other adds and removes wait only for
         the short build that follows."""
@@ -90,7 +91,7 @@ class LivePipeline:
             with self._changing:
                 settings, embedder = self.settings, self.embedder
                 report = library.add(settings, embedder, paths, replace=replace,
-                                     progress=progress, bars=True)
+                                     progress=progress, bars=True, library=library_name)
                 if report.build is not None:
                     self._reload()
                 return report

@@ -60,6 +60,7 @@ class Entry:
     paragraphs: int
     pages: int | None
     indexed_at: str
+    library: str = "main"
 
 
 @dataclass
@@ -75,12 +76,12 @@ class Listing:
         where = f" --store {store}" if store else ""
         if not self.entries and not self.not_indexed:
             return f"No documents indexed yet: add one with  qa add FILE{where}"
-        rows = [("document", "paragraphs", "pages", "indexed", "file", "title")]
-        rows += [(e.doc, str(e.paragraphs), str(e.pages or ""), e.indexed_at.replace("T", " ")
-                  [:16], e.path, e.title) for e in self.entries]
-        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        rows = [("document", "library", "paragraphs", "pages", "indexed", "file", "title")]
+        rows += [(e.doc, e.library, str(e.paragraphs), str(e.pages or ""),
+                  e.indexed_at.replace("T", " ")[:16], e.path, e.title) for e in self.entries]
+        widths = [max(len(row[i]) for row in rows) for i in range(6)]
         lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)),
-                            row[5]]).rstrip() for row in rows]
+                            row[6]]).rstrip() for row in rows]
         if self.not_indexed:
             lines.append(f"not indexed yet: {', '.join(self.not_indexed)} (run qa build{where})")
         elif self.stale:
@@ -90,6 +91,14 @@ class Listing:
 
 def replace_status(added: Added, status: str) -> Added:
     return Added(added.source, added.name, added.doc, added.paragraphs, status)
+
+
+def readable(listing: Listing, docs: frozenset[str] | None) -> Listing:
+    """The listing as a caller who may read only `docs` sees it (None: every document)."""
+    if docs is None:
+        return listing
+    return Listing([e for e in listing.entries if e.doc in docs], listing.built_at, [],
+                   listing.stale)
 
 
 def embedding_line(build: BuildReport | None) -> str:

@@ -17,6 +17,6 @@
     ray_embedding   embedding on a Ray cluster for `qa build --ray`
 """
 
-from qa.store.base import FilesStore, Rankings, Store, close_store, open_store
+from qa.store.base import FilesStore, Rankings, Scope, Store, close_store, open_store
 
-__all__ = ["FilesStore", "Rankings", "Store", "close_store", "open_store"]
+__all__ = ["FilesStore", "Rankings", "Scope", "Store", "close_store", "open_store"]

@@ -35,15 +35,18 @@ from qa.errors import InputError
 from qa.store import generations
 from qa.store.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
 
+Scope = frozenset[str]  # the document ids a search may return; None: every document
+
 
 class Rankings(Protocol):
-    """The three searches retrieval fuses; each returns paragraph rows, best first."""
+    """The three searches retrieval fuses; each returns paragraph rows, best first, of the
+    documents in `scope` only (every document when it is None)."""
 
-    def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]: ...
+    def paragraphs(self, vector: np.ndarray, scope: Scope | None = None) -> list[int]: ...
 
-    def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]: ...
+    def sentences(self, vector: np.ndarray, scope: Scope | None = None) -> list[int]: ...
 
-    def lexical(self, text: str, doc: str | None = None) -> list[int]: ...
+    def lexical(self, text: str, scope: Scope | None = None) -> list[int]: ...
 
 
 class Store(Protocol):

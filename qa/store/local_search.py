@@ -2,7 +2,8 @@
 vectors, and bm25s over paragraph stems. The default store's `Rankings` (`qa.store`).
 
 Each search returns paragraph rows (positions in `LoadedIndex.paragraphs`), best first, at
-most CANDIDATES; `doc` limits it to one document, searched exactly. Scores that tie (within
+most CANDIDATES; `scope` limits it to some documents (one chosen in the page, or those the
+caller's libraries hold), searched exactly. Scores that tie (within
 TIE: duplicate paragraphs, equal BM25 sums) are ordered by row, here and in the Milvus store,
 so that both stores rank alike; each search looks SLACK hits past the cut for the same reason.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from qa.store.base import Scope
 from qa.store.faiss_index import build as build_faiss
 from qa.store.faiss_index import search as faiss_search
 from qa.store.index import LoadedIndex
@@ -22,6 +24,7 @@ from qa.text import bm25_tokens
 CANDIDATES = 30
 SENTENCE_FACTOR = 3  # sentences searched per paragraph wanted: one paragraph has several
 SLACK = 10           # hits looked at past the cut, so that ties at the cut break alike
+SCOPES_KEPT = 64     # scopes whose sentence ids are kept (one per document, per team…)
 TIE = 1e-6           # scores closer than this are equal: the earlier row comes first
 
 
@@ -36,57 +39,62 @@ class LocalRankings:
         for row, paragraph in enumerate(index.paragraphs):
             rows.setdefault(paragraph.doc, []).append(row)
         self._doc_rows = {d: np.array(r) for d, r in rows.items()}
-        self._sentences_of: dict[str, np.ndarray] = {}
+        self._sentences_of: dict[Scope, np.ndarray] = {}
         self.sentence_faiss = (index.sentence_faiss if index.sentence_faiss is not None
                                else build_faiss(np.asarray(index.sentence_vectors)))
         self.sentence_paragraph = np.array([row for row, _ in index.sentence_rows] or [0])
 
-    def paragraphs(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
+    def paragraphs(self, vector: np.ndarray, scope: Scope | None = None) -> list[int]:
         """Paragraph rows by the cosine of their vector with `vector`."""
-        allowed = self._allowed(doc)
+        allowed = self._allowed(scope)
         if allowed is not None:
             scores = self.index.paragraph_vectors[allowed] @ vector
             return [int(allowed[i]) for i in top_rows(scores, CANDIDATES)]
         scores, ids = faiss_search(self.index.faiss, vector[None, :], CANDIDATES + SLACK)
         return tie_order(zip(ids[0], scores[0], strict=True))[:CANDIDATES]
 
-    def sentences(self, vector: np.ndarray, doc: str | None = None) -> list[int]:
+    def sentences(self, vector: np.ndarray, scope: Scope | None = None) -> list[int]:
         """Paragraph rows in the order of their best sentence's cosine with `vector`."""
         if self.sentence_faiss.ntotal == 0:
             return []
-        allowed = self._allowed(doc)
+        allowed = self._allowed(scope)
         wanted = CANDIDATES * SENTENCE_FACTOR
-        if allowed is not None:
-            ids = self._doc_sentences(doc or "", allowed)
+        if scope is not None and allowed is not None:
+            ids = self._scope_sentences(scope, allowed)
             order = ids[top_rows(self.index.sentence_vectors[ids] @ vector, wanted)]
         else:
             scores, found = faiss_search(self.sentence_faiss, vector[None, :], wanted + SLACK)
             order = tie_order(zip(found[0], scores[0], strict=True))[:wanted]
         return first_rows((int(self.sentence_paragraph[s]) for s in order), CANDIDATES)
 
-    def lexical(self, text: str, doc: str | None = None) -> list[int]:
+    def lexical(self, text: str, scope: Scope | None = None) -> list[int]:
         """Paragraph rows by BM25 over stems, only those sharing a word with `text`."""
         tokens = bm25_tokens(text)
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
-        allowed = self._allowed(doc)
+        allowed = self._allowed(scope)
         if allowed is not None:
             masked = np.full_like(scores, -1.0)
             masked[allowed] = scores[allowed]
             scores = masked
         return [row for row in top_rows(scores, CANDIDATES) if scores[row] > 0]
 
-    def _allowed(self, doc: str | None) -> np.ndarray | None:
-        if not doc:
+    def _allowed(self, scope: Scope | None) -> np.ndarray | None:
+        """The paragraph rows of the scope's documents, in row order (None: no scope)."""
+        if scope is None:
             return None
-        return self._doc_rows.get(doc, np.array([], dtype=int))
+        parts = [self._doc_rows[d] for d in scope if d in self._doc_rows]
+        return np.sort(np.concatenate(parts)) if parts else np.array([], dtype=int)
 
-    def _doc_sentences(self, doc: str, allowed: np.ndarray) -> np.ndarray:
-        """Sentence ids of one document's paragraphs (computed once per document)."""
-        if doc not in self._sentences_of:
-            self._sentences_of[doc] = np.flatnonzero(np.isin(self.sentence_paragraph, allowed))
-        return self._sentences_of[doc]
+    def _scope_sentences(self, scope: Scope, allowed: np.ndarray) -> np.ndarray:
+        """Sentence ids of the scope's paragraphs (kept for the last SCOPES_KEPT scopes)."""
+        if scope not in self._sentences_of:
+            if len(self._sentences_of) >= SCOPES_KEPT:
+                self._sentences_of.pop(next(iter(self._sentences_of)))
+            self._sentences_of[scope] = np.flatnonzero(np.isin(self.sentence_paragraph,
+                                                                allowed))
+        return self._sentences_of[scope]
 
 
 def tie_order(hits: Iterable[tuple[int, float]]) -> list[int]:

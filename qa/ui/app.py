@@ -31,10 +31,9 @@ import gradio as gr
 from qa.access import Gate
 from qa.config import Settings
 from qa.documents.corpus import MAX_DOCUMENT_BYTES
-from qa.ui import render
 from qa.ui.chat import ALL_DOCUMENTS, AskPipeline
 from qa.ui.feedback import MAX_COMMENT_CHARS
-from qa.ui.handlers import Handlers, document_choices, library_entries
+from qa.ui.handlers import Handlers
 
 __all__ = ["build_app", "launch_options"]
 
@@ -63,13 +62,16 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
     live = pipeline if isinstance(pipeline, LivePipeline) else None
     settings = pipeline.settings
     h = Handlers(pipeline, live, gate or Gate(None), examples)  # what the events do
+    # Built with what anyone may see (nothing, with accounts); the load event fills in each
+    # caller's own documents, so no document of a library reaches a page not allowed it.
+    first = h.initial_views()
 
     with gr.Blocks(title="Ask the article", analytics_enabled=False,
                    delete_cache=(UPLOAD_CLEAN_EVERY_S, UPLOAD_CLEAN_EVERY_S)) as app:
         turns = gr.State([])
         saved = gr.BrowserState([], storage_key=STORAGE_KEY, secret=browser_secret(settings))
         feedback_turn = gr.State(None)
-        header = gr.HTML(render.render_header(pipeline.documents))
+        header = gr.HTML(first[0])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chatbot = gr.Chatbot(
@@ -101,8 +103,8 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                     submit_btn="Ask", autofocus=True)
                 with gr.Row(elem_classes="qa-library", equal_height=True):
                     doc_select = gr.Dropdown(
-                        document_choices(pipeline.documents), value=ALL_DOCUMENTS,
-                        label="Search in", elem_id="qa-doc", scale=3, min_width=200,
+                        first[2].choices, value=ALL_DOCUMENTS, label="Search in",
+                        elem_id="qa-doc", scale=3, min_width=200,
                         interactive=True)
                     if live is not None:
                         upload = gr.UploadButton("Add a document", file_types=UPLOAD_TYPES,
@@ -110,6 +112,11 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                                                  min_width=140)
                         replace = gr.Checkbox(False, label="Replace same name",
                                               elem_id="qa-replace", scale=1, min_width=140)
+                        library_select = gr.Dropdown(
+                            first[6].choices, value=first[6].value, label="Add to library",
+                            elem_id="qa-add-library", scale=1, min_width=140,
+                            visible=first[6].visible,
+                            allow_custom_value=first[6].allow_custom_value)
                 upload_status = gr.HTML("", elem_id="qa-upload-status")
                 with gr.Row(elem_classes="qa-examples"):
                     shown = h.examples + [""] * (h.slots - len(h.examples))
@@ -125,16 +132,15 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                                        elem_id="qa-markdown")
                 if live is not None:
                     with gr.Accordion("Documents", open=False, elem_id="qa-documents"):
-                        library_table = gr.HTML(render.render_library(library_entries(live)),
-                                                elem_id="qa-library-table")
+                        library_table = gr.HTML(first[3], elem_id="qa-library-table")
                         with gr.Row(equal_height=True):
                             remove_select = gr.Dropdown(
-                                document_choices(live.documents)[1:], value=None,
+                                first[4].choices, value=None,
                                 label="Document to remove", elem_id="qa-remove-doc", scale=3,
                                 interactive=True)
                             remove = gr.Button("Remove…", size="sm", variant="secondary",
                                                elem_id="qa-remove", scale=1,
-                                               interactive=len(live.documents) > 1)
+                                               interactive=first[5].interactive)
                         with gr.Group(visible=False, elem_id="qa-confirm") as confirm_box:
                             confirm_text = gr.HTML("")
                             with gr.Row():
@@ -143,8 +149,7 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                                 keep = gr.Button("Keep it", size="sm", elem_id="qa-keep")
                         remove_status = gr.HTML("", elem_id="qa-remove-status")
             with gr.Column(scale=2, min_width=320):
-                article = gr.HTML(render.render_article(pipeline.documents),
-                                  elem_id="qa-article")
+                article = gr.HTML(first[1], elem_id="qa-article")
 
         private: dict[str, Any] = {"api_visibility": "private"}
         chat_io = {"inputs": [question, turns, doc_select], "outputs": [question, chatbot, turns],
@@ -158,8 +163,9 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                           **private)
         if live is not None:
             library_outputs = [header, article, doc_select, library_table, remove_select,
-                               remove]
-            upload.upload(h.add_document, [upload, replace], [upload_status, *library_outputs],
+                               remove, library_select]
+            upload.upload(h.add_document, [upload, replace, library_select],
+                          [upload_status, *library_outputs],
                           show_progress_on=[upload_status], concurrency_limit=1,
                           **private).then(h.example_buttons_for, doc_select, example_buttons,
                                           queue=False, **private)
@@ -192,7 +198,7 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                      **private)
         view_outputs = [header, article, doc_select]
         if live is not None:
-            view_outputs += [library_table, remove_select, remove]
+            view_outputs += [library_table, remove_select, remove, library_select]
         # no progress dimming: a fresh page is refreshed at once, and dimmed text fails contrast
         app.load(h.refresh_views, None, view_outputs, queue=False, show_progress="hidden",
                  **private).then(

@@ -2,7 +2,7 @@
 the example questions under the box. `qa.ui.handlers` calls these; HTML comes from
 `qa.ui.render`.
 
-    respond(pipeline, question, turns, doc)         # yields (box, chat messages, turns), streamed
+    respond(pipeline, question, turns, doc, scope, documents)   # yields (box, messages, turns)
     messages(turns, documents=pipeline.documents)   # the turns as Gradio's chat messages
 """
 
@@ -34,7 +34,7 @@ class AskPipeline(Protocol):
     def documents(self) -> list[Document]: ...
 
     def ask(self, question: str, history: list[list[str]] | None = None,
-            doc: str | None = None) -> Answer: ...
+            doc: str | None = None, scope: frozenset[str] | None = None) -> Answer: ...
 
 
 def example_questions(documents: Sequence[Document], doc: str | None = None) -> list[str]:
@@ -48,17 +48,20 @@ def example_questions(documents: Sequence[Document], doc: str | None = None) -> 
     return list(dict.fromkeys(interleaved))[:MAX_SUGGESTIONS]
 
 
-def respond(pipeline: AskPipeline, question: str, turns: list[Turn],
-            doc: str | None = None) -> Iterator[tuple[str, list, list[Turn]]]:
-    """Show the question at once, then reveal the answer in chunks, then its sources."""
+def respond(pipeline: AskPipeline, question: str, turns: list[Turn], doc: str | None = None,
+            scope: frozenset[str] | None = None, documents: Sequence[Document] | None = None
+            ) -> Iterator[tuple[str, list, list[Turn]]]:
+    """Show the question at once, then reveal the answer in chunks, then its sources; the
+    answer comes from the documents in `scope` (every one for None), `documents` the same."""
+    documents = pipeline.documents if documents is None else documents
     if not question or not question.strip():
-        yield question, messages(turns, documents=pipeline.documents), turns
+        yield question, messages(turns, documents=documents), turns
         return
     pending = [*turns, Turn(question)]
-    documents = pipeline.documents
     yield "", messages(pending, render.render_pending(), documents), turns
     try:
-        answer = pipeline.ask(question, history=chat_state.history(turns), doc=doc)
+        answer = pipeline.ask(question, history=chat_state.history(turns), doc=doc,
+                              scope=scope)
     except QAError as error:
         done = [*turns, Turn(question, error=str(error))]
         yield "", messages(done, documents=documents), done

@@ -14,7 +14,7 @@ Whether a saved citation still points at the same words is decided at render tim
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,20 @@ class Turn:
     answer: Answer | None = None
     error: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12], compare=False)
+
+
+WITHHELD = "This answer quoted a document you may no longer read; it is not shown."
+
+
+def withhold(turns: Sequence[Turn], unreadable: Collection[str]) -> list[Turn]:
+    """The turns with every answer that cites one of the `unreadable` documents (those of a
+    library the caller lost, say) replaced by a notice: no quote of them is shown again, sent
+    as history, exported or filed with feedback."""
+    if not unreadable:
+        return list(turns)
+    return [Turn(t.question, error=WITHHELD, id=t.id)
+            if t.answer is not None and any(c.doc in unreadable for c in t.answer.citations)
+            else t for t in turns]
 
 
 def history(turns: Sequence[Turn]) -> list[list[str]]:

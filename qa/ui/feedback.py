@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from qa.config import Settings
 from qa.errors import InputError
+from qa.types import Answer, Document
 
 FILE_NAME = "feedback.jsonl"
 MAX_COMMENT_CHARS = 300
@@ -157,3 +159,19 @@ def to_eval_item(feedback: Feedback) -> dict[str, Any]:
         item["comment"] = feedback.comment
     item["disliked_answer"] = answer.get("answer", "")
     return item
+
+
+MAX_EXPECTED_CHOICES = 1000
+
+
+def expected_choices(answer: Answer, documents: Sequence[Document]) -> list[tuple[str, str]]:
+    """Paragraphs a user may point at as the right source: those of the cited documents, or
+    of every document for an abstention."""
+    cited = {c.doc for c in answer.citations}
+    chosen = [d for d in documents if d.doc in cited] or list(documents)
+    choices = []
+    for document in chosen:
+        for p in document.paragraphs:
+            snippet = p.text if len(p.text) <= 70 else p.text[:69] + "…"
+            choices.append((f"{p.anchor}: {snippet}", p.anchor))
+    return choices[:MAX_EXPECTED_CHOICES]

@@ -1,6 +1,7 @@
 """What the chat's events do (`qa.ui.app` wires them): ask, vote, add and remove documents,
-export. Every handler that changes state or reads a conversation asks the gate who is
-calling, on the server, so a raw HTTP client can do no more than the page.
+export. Every handler asks the gate who is calling, on the server, so a raw HTTP client can
+do no more than the page; and each works within that caller's view (`qa.ui.views`): the
+documents of the libraries they may read, and the libraries they may change.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from qa.access import Caller, Gate
+from qa.access.libraries import DEFAULT_LIBRARY, Libraries, check_library_name
 from qa.answer.suggestions import MAX_SUGGESTIONS
 from qa.errors import AccessDenied, QAError
-from qa.types import Answer, Document
 from qa.ui import chat_state, render
 from qa.ui.chat import (
     ALL_DOCUMENTS,
@@ -25,13 +26,19 @@ from qa.ui.chat import (
     respond,
     turn_of_message,
 )
-from qa.ui.chat_state import Turn
-from qa.ui.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackStore
+from qa.ui.chat_state import Turn, withhold
+from qa.ui.feedback import (
+    MAX_COMMENT_CHARS,
+    MAX_EXPECTED_CHOICES,
+    Feedback,
+    FeedbackStore,
+    expected_choices,
+)
+from qa.ui.views import View, added_message, document_views
 
 if TYPE_CHECKING:
     from qa.documents.live import LivePipeline
 
-MAX_EXPECTED_CHOICES = 1000
 
 
 class Handlers:
@@ -43,10 +50,11 @@ class Handlers:
         self.pipeline = pipeline
         self.live = live
         self.gate = gate
+        self.libraries = Libraries(pipeline.settings.corpus_dir)
         self.feedback = FeedbackStore.for_settings(pipeline.settings)
         self.fixed_examples = examples is not None
         self.examples = (list(examples) if examples is not None
-                         else example_questions(pipeline.documents))
+                         else example_questions(self.public_view().documents))
         # example buttons: as many as fixed examples, or room for any document's suggestions
         self.slots = max(len(self.examples), 0 if self.fixed_examples else MAX_SUGGESTIONS)
 
@@ -57,10 +65,26 @@ class Handlers:
         self.gate.claim(getattr(request, "session_hash", None), caller)
         return caller
 
-    def example_buttons_for(self, doc: str | None) -> list[Any]:
+    def public_view(self) -> View:
+        """What the page is built with before anyone is known: every document without
+        accounts, none with them (each caller's own view comes with the page's load event)."""
+        caller = (Caller("nobody", "reader", frozenset()) if self.gate.login_required
+                  else self.gate.anonymous)
+        return View.of(caller, self.pipeline.documents, self.libraries)
+
+    def view_of(self, request: gr.Request | None, action: str = "ask") -> View:
+        """What the caller of this request may see and change (see `caller_of`)."""
+        return View.of(self.caller_of(request, action), self.pipeline.documents, self.libraries)
+
+    def example_buttons_for(self, doc: str | None,
+                            request: gr.Request = None) -> list[Any]:  # type: ignore[assignment]
         """The example buttons' new texts when another document is chosen (or added)."""
+        try:
+            documents = self.view_of(request).documents
+        except AccessDenied:
+            documents = []
         texts = self.examples if self.fixed_examples else example_questions(
-            self.pipeline.documents, only(doc))
+            documents, only(doc)) if documents else []
         padded = list(texts)[:self.slots]
         padded += [""] * (self.slots - len(padded))
         return [gr.Button(value=text, visible=bool(text)) for text in padded]
@@ -68,18 +92,22 @@ class Handlers:
     def chat(self, question: str, turns: list[Turn], doc: str = ALL_DOCUMENTS,
              request: gr.Request = None) -> Iterator[tuple[str, list, list[Turn]]]:  # type: ignore[assignment]
         try:
-            self.caller_of(request, "ask")
+            view = self.view_of(request)
         except AccessDenied as error:
             raise gr.Error(str(error), print_exception=False) from error
-        yield from respond(self.pipeline, question, turns, doc=only(doc))
+        yield from respond(self.pipeline, question, withhold(turns, view.unreadable),
+                           doc=only(doc), scope=view.scope, documents=view.documents)
 
     def ask(self, question: str, history: list[list[str]] | None = None,
             doc: str | None = None, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[assignment]
         """Answer a question from the documents; history is [[user, assistant], ...]; doc, a
         document id, limits the search to that document."""
         try:
-            self.gate.check(self.gate.caller(getattr(request, "username", None)), "ask")
-            return self.pipeline.ask(question, history=history or None, doc=only(doc)).to_dict()
+            caller = self.gate.caller(getattr(request, "username", None))
+            self.gate.check(caller, "ask")
+            view = View.of(caller, self.pipeline.documents, self.libraries)
+            return self.pipeline.ask(question, history=history or None, doc=only(doc),
+                                     scope=view.scope).to_dict()
         except QAError as error:  # the caller gets the message; the server log stays clean
             raise gr.Error(str(error), print_exception=False) from error
 
@@ -89,19 +117,27 @@ class Handlers:
                 if last else "")
         return chat_state.save(turns), render.escape(said)  # the live region is HTML
 
-    def reopen(self, saved: Any, turns: list[Turn]) -> tuple:
+    def reopen(self, saved: Any, turns: list[Turn],
+               request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """The conversation saved in this browser, without what the caller may no longer
+        read (a withdrawn library's quotes stay withheld)."""
         if turns or not saved:  # this tab already has its conversation, or nothing was saved
             return gr.skip(), gr.skip()
-        restored = chat_state.restore(saved)
-        return messages(restored, documents=self.pipeline.documents), restored
+        try:
+            view = self.view_of(request)
+        except AccessDenied:
+            return gr.skip(), gr.skip()
+        restored = withhold(chat_state.restore(saved), view.unreadable)
+        return messages(restored, documents=view.documents), restored
 
     def vote(self, turns: list[Turn], like: gr.LikeData,
              request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         try:
-            caller = self.caller_of(request, "feedback")
-            self.gate.feedback.take(caller.name, what="ratings")
+            view = self.view_of(request, "feedback")
+            self.gate.feedback.take(view.caller.name, what="ratings")
         except AccessDenied as error:
             return (gr.skip(),) * 6 + (render.render_notice(str(error), error=True),)
+        turns = withhold(turns, view.unreadable)
         index = turn_of_message(turns, like.index)
         turn = turns[index] if index is not None else None
         if turn is None or turn.answer is None:
@@ -119,25 +155,25 @@ class Handlers:
                  f'<q>{render.escape(turn.question)}</q>? Saved on this computer only.</p>')
         return (gr.Group(visible=True), turn.id, title, gr.Textbox(value=""),
                 gr.Checkbox(value=False),
-                gr.Dropdown(choices=_expected_choices(turn.answer, self.pipeline.documents),
-                            value=[]),
+                gr.Dropdown(choices=expected_choices(turn.answer, view.documents), value=[]),
                 render.render_notice("Disliked: tell us why below (optional)."))
 
     def send_feedback(self, turn_id: str | None, turns: list[Turn], comment: str,
                       abstain: bool, expected: list[str] | None,
                       request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         try:
-            caller = self.caller_of(request, "feedback")
-            self.gate.feedback.take(caller.name, what="ratings")
+            view = self.view_of(request, "feedback")
+            self.gate.feedback.take(view.caller.name, what="ratings")
         except AccessDenied as error:
             return gr.skip(), gr.skip(), render.render_notice(str(error), error=True)
+        turns = withhold(turns, view.unreadable)
         comment = (comment or "")[:MAX_COMMENT_CHARS]  # the page's limit, also for raw calls
         expected = list(expected or [])[:MAX_EXPECTED_CHOICES]
         index = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
         if index is None or turns[index].answer is None:
             return gr.Group(visible=False), None, gr.skip()
         turn = turns[index]
-        by_anchor = {p.anchor: p for d in self.pipeline.documents for p in d.paragraphs}
+        by_anchor = {p.anchor: p for d in view.documents for p in d.paragraphs}
         chosen = [{"anchor": a, "text": by_anchor[a].text} for a in expected or []
                   if a in by_anchor]
         self.feedback.append(Feedback(
@@ -148,40 +184,46 @@ class Handlers:
         return (gr.Group(visible=False), None, render.render_notice(
             "Thanks: saved on this computer; qa feedback export turns it into a test."))
 
-    def add_document(self, file: str | None, replace: bool,
+    def add_document(self, file: str | None, replace: bool, library: str | None = None,
                      progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
                      request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """Add (or replace) a document in a library the caller may change."""
         if not file or self.live is None:
-            return (gr.skip(),) * 7
+            return (gr.skip(),) * 8
         path = Path(file)
         caller = None
         try:
-            caller = self.caller_of(request, "add")
+            view = self.view_of(request, "add")
+            caller = view.caller
+            library = check_library_name(library or DEFAULT_LIBRARY)
+            if not caller.writes(library):
+                raise AccessDenied(f"{caller.name} may not add to the library {library!r}.")
             self.gate.uploads.take(caller.name, what="uploads")
             self.gate.upload_bytes.take(caller.name, path.stat().st_size, what="upload bytes")
             report = self.live.add(
-                [path], replace=bool(replace),
+                [path], replace=bool(replace), library_name=library,
                 progress=lambda fraction, message: progress(fraction, desc=message))
         except (QAError, OSError) as error:
             self.gate.audit(caller or _claimed(request), "replace" if replace else "add",
                             path.name, f"refused: {error}")
-            return (render.render_notice(str(error), error=True),) + (gr.skip(),) * 6
+            return (render.render_notice(str(error), error=True),) + (gr.skip(),) * 7
         finally:
             path.unlink(missing_ok=True)  # the upload's temporary copy: the corpus has its own
-        self.gate.audit(caller, "replace" if replace else "add", report.files[0].name,
-                        report.files[0].status)
-        return (render.render_notice(_added_message(report)),
-                *_library_views(self.live, shown=report.files[0].doc))
+        self.gate.audit(caller, "replace" if replace else "add",
+                        f"{library}/{report.files[0].name}", report.files[0].status)
+        view = View.of(caller, self.live.documents, self.libraries)
+        return (render.render_notice(added_message(report)),
+                *document_views(view, self.live, shown=report.files[0].doc))
 
     def confirm_removal(self, name: str | None,
                         request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         try:
-            self.caller_of(request, "remove")
+            view = self.view_of(request, "remove")
         except AccessDenied as error:
             return gr.Group(visible=False), gr.skip(), render.render_notice(str(error),
                                                                             error=True)
         documents = self.pipeline.documents
-        document = next((d for d in documents if d.doc == name), None)
+        document = next((d for d in view.changeable() if d.doc == name), None)
         if document is None:
             return gr.Group(visible=False), gr.skip(), render.render_notice(
                 "Choose a document to remove first.", error=True)
@@ -200,90 +242,49 @@ class Handlers:
             return (gr.Group(visible=False),) + (gr.skip(),) * 8
         caller = None
         try:
-            caller = self.caller_of(request, "remove")
+            view = self.view_of(request, "remove")
+            caller = view.caller
+            if not view.may_change(name):  # the same message whether or not it exists
+                raise AccessDenied(f"No document {name!r} that {caller.name} may remove.")
             if len(self.live.documents) <= 1:
                 raise AccessDenied("The only document cannot be removed; add another first.")
             report = self.live.remove(name)
         except (QAError, OSError) as error:
             self.gate.audit(caller or _claimed(request), "remove", name, f"refused: {error}")
             return ((gr.Group(visible=False), render.render_notice(str(error), error=True))
-                    + (gr.skip(),) * 7)
+                    + (gr.skip(),) * 8)
         self.gate.audit(caller, "remove", report.name, "removed")
+        view = View.of(caller, self.live.documents, self.libraries)
         return (gr.Group(visible=False),
                 render.render_notice(f"Removed {report.name}; answers that cite it say so."),
-                *_library_views(self.live),
-                messages(turns, documents=self.live.documents))
+                *document_views(view, self.live),
+                messages(withhold(turns, view.unreadable), documents=view.documents))
 
     def export_conversation(self, turns: list[Turn],
                             request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         try:
-            self.caller_of(request, "ask")
+            view = self.view_of(request)
         except AccessDenied as error:
             raise gr.Error(str(error), print_exception=False) from error
-        return _export(turns)
+        return _export(withhold(turns, view.unreadable))
 
-    def refresh_views(self) -> tuple:
-        """A new tab shows the documents as they are now, not as they were at start-up."""
-        documents = self.pipeline.documents
-        views = (render.render_header(documents), render.render_article(documents),
-                 gr.Dropdown(choices=document_choices(documents), value=ALL_DOCUMENTS))
-        if self.live is None:
-            return views
-        return (*views, render.render_library(library_entries(self.live)),
-                gr.Dropdown(choices=document_choices(documents)[1:], value=None),
-                gr.Button(interactive=len(documents) > 1))
+    def refresh_views(self, request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """A new tab shows the documents as they are now (not as at start-up), those of the
+        libraries its caller may read."""
+        try:
+            view = self.view_of(request)
+        except AccessDenied:
+            view = View.of(Caller("nobody", "reader", frozenset()), [], self.libraries)
+        return document_views(view, self.live)
+
+    def initial_views(self) -> tuple:
+        """The document views the page is built with (`public_view`)."""
+        return document_views(self.public_view(), self.live)
 
 
 def _claimed(request: gr.Request | None) -> Caller:
     """Who a refused request said it was (for the audit log): its login, or anonymous."""
     return Caller(getattr(request, "username", None) or "anonymous", "")
-
-
-def _expected_choices(answer: Answer, documents: Sequence[Document]) -> list[tuple[str, str]]:
-    """Paragraphs a user may point at as the right source: those of the cited documents, or
-    of every document for an abstention."""
-    cited = {c.doc for c in answer.citations}
-    chosen = [d for d in documents if d.doc in cited] or list(documents)
-    choices = []
-    for document in chosen:
-        for p in document.paragraphs:
-            snippet = p.text if len(p.text) <= 70 else p.text[:69] + "…"
-            choices.append((f"{p.anchor}: {snippet}", p.anchor))
-    return choices[:MAX_EXPECTED_CHOICES]
-
-
-def library_entries(live: Any) -> list[Any]:
-    """The document table's rows (`qa.documents.library.listing`)."""
-    from qa.documents import library
-
-    return library.listing(live.settings).entries
-
-
-def _library_views(live: Any, shown: str | None = None) -> tuple:
-    """The header, article pane, selectors and document table after the documents changed."""
-    documents = live.documents
-    choices = document_choices(documents)
-    return (render.render_header(documents), render.render_article(documents, shown=shown),
-            gr.Dropdown(choices=choices, value=ALL_DOCUMENTS),
-            render.render_library(library_entries(live)),
-            gr.Dropdown(choices=choices[1:], value=None),
-            gr.Button(interactive=len(documents) > 1))
-
-
-def document_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
-    return [("All documents", ALL_DOCUMENTS)] + [
-        (f"{d.title} ({d.path})", d.doc) for d in documents]
-
-
-def _added_message(report: Any) -> str:
-    """The notice after an upload. Its paragraphs were embedded before the library's lock was
-    taken (`qa.store.prepared`), so the build itself reports them as reused: the file's
-    status, not the build's counts, says whether anything changed."""
-    added = report.files[0]
-    if added.status == "unchanged" or report.build is None:
-        return f"{added.name} is indexed ({added.paragraphs} paragraphs): nothing new to embed."
-    return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs. "
-            f"Ask about it now.")
 
 
 def _export(turns: list[Turn]) -> tuple[str, gr.Accordion]:

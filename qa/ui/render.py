@@ -165,15 +165,19 @@ def render_notice(message: str, error: bool = False) -> str:
 
 def render_library(entries: Sequence[Any]) -> str:
     """The indexed documents as `qa list` shows them: id, paragraphs, pages, when indexed, file
-    and title (`entries` are `qa.documents.reports.Entry` records)."""
+    and title, and the library where more than one is shown (`entries` are
+    `qa.documents.reports.Entry` records)."""
+    several = len({getattr(e, "library", "") for e in entries}) > 1
     rows = "".join(
         f'<tr><th scope="row"><cite>{_text(e.title)}</cite></th><td>{_text(e.doc)}</td>'
-        f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'
+        + (f'<td>{_text(e.library)}</td>' if several else "")
+        + f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'
         f'<td>{_text(e.indexed_at.replace("T", " ")[:16])}</td><td>{_text(e.path)}</td></tr>'
         for e in entries)
     return ('<table class="qa-library-table"><caption>Documents in the index</caption><thead>'
             '<tr><th scope="col">title</th><th scope="col">document</th>'
-            '<th scope="col">paragraphs</th><th scope="col">pages</th>'
+            + ('<th scope="col">library</th>' if several else "")
+            + '<th scope="col">paragraphs</th><th scope="col">pages</th>'
             '<th scope="col">indexed</th><th scope="col">file</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
 

@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test index venv browser bench lint clean-index train-reader
+.PHONY: run test index venv browser ocr bench lint clean-index train-reader
 
-run: $(STAMP) index
+run: $(STAMP) ocr index
 	$(BIN)/python app.py
 
-test: $(STAMP) browser
+test: $(STAMP) browser ocr
 	$(BIN)/ruff check qa tests app.py
 	$(BIN)/python -m pytest -q -ra
 	$(BIN)/qa eval tests/data/dev.jsonl
@@ -29,6 +29,13 @@ $(STAMP): pyproject.toml
 
 index: $(STAMP)
 	$(BIN)/qa build --if-needed
+
+# Scanned PDFs and images are read by Debian's Tesseract; without it (no root, say) they are
+# refused with a message naming this target, and everything else works.
+ocr:
+	@command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null) || \
+		echo "warning: could not install tesseract-ocr; scans will be refused (make ocr as root)"
 
 # Browser tests drive Debian's chromium (Playwright's own browser download fails offline).
 browser:

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = commands.add_parser("add", parents=[common], help="add documents and index them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                     help=".txt, .md, .html or .pdf files")
+                     help="text, Markdown, HTML, PDF, CSV, XLSX, ODS, DOCX, PPTX, EPUB, "
+                          "PNG, JPEG or TIFF files")
     add.add_argument("--replace", action="store_true",
                      help="replace a different document that has the same name")
     add.add_argument("--library", default="main",

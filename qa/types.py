@@ -31,6 +31,9 @@ class Paragraph:
     section: str = ""
     sentences: tuple[Sentence, ...] = ()
     page: int | None = None  # PDF page (from 1); None for text, Markdown and HTML
+    table: int | None = None  # a table row's table (from 1 in its document) and row (from 1)
+    row: int | None = None
+    ocr: bool = False  # the text was read from an image by OCR
 
     @property
     def anchor(self) -> str:
@@ -45,6 +48,7 @@ class Document:
     title: str
     path: str
     paragraphs: tuple[Paragraph, ...]
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # e.g. a page OCR read poorly
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,27 @@ class Citation:
     start: int
     end: int
     page: int | None = None  # PDF page of the paragraph; the JSON has "page" only when set
+    table: int | None = None  # for a table row: its table and row ("table", "row" when set)
+    row: int | None = None
+    ocr: bool = False  # the quote was read by OCR from a scan or an image ("ocr" when true)
+
+    def place(self) -> str:
+        """Where the quote sits beyond its paragraph: "page 3, table 2, row 5, by OCR"
+        ("" for a paragraph of a plain text)."""
+        parts = [f"page {self.page}"] if self.page is not None else []
+        if self.table is not None:
+            parts.append(f"table {self.table}, row {self.row}")
+        if self.ocr:
+            parts.append("read by OCR")
+        return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        if data["page"] is None:
-            del data["page"]
+        for key in ("page", "table", "row"):
+            if data[key] is None:
+                del data[key]
+        if not data["ocr"]:
+            del data["ocr"]
         return data
 
 

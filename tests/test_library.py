@@ -250,14 +250,15 @@ def _locked_pdf(tmp_path: Path) -> bytes:
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("report.docx", b"PK\x03\x04 zip", "unsupported file type"),
+    ("report.docx", b"PK\x03\x04 zip", "not a readable DOCX"),
+    ("report.xyz", b"PK\x03\x04 zip", "unsupported file type"),
     ("empty.md", b"", "empty document"),
     ("blank.txt", b" \n\n \n", "empty document"),
     ("latin1.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "not UTF-8"),
     ("binary.html", b"<p>\x00\x01\x02</p>", "NUL bytes"),
     ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "not a readable PDF"),
     ("locked.pdf", _locked_pdf, "password-protected"),
-    ("scan.pdf", lambda tmp: make_pdf(tmp / "x.pdf", [[]]).read_bytes(), "no extractable text"),
+    ("scan.pdf", lambda tmp: make_pdf(tmp / "x.pdf", [[]]).read_bytes(), "no text, even by OCR"),
 ])
 def test_bad_files_are_refused_by_name_and_change_nothing(
         indexed: Settings, fake_embedder: FakeEmbedder, tmp_path: Path, name: str,

@@ -26,7 +26,8 @@ BAD_FILES = {
     "nul.txt": (b"text with a \x00 NUL byte\n", "NUL"),
     "huge.txt": (b"A line about chips.\n" * 1000, "too large"),
     "broken.pdf": (b"%PDF-1.4 not really a PDF \x00\xff", "PDF"),
-    "slides.pptx": (b"PK\x03\x04", "unsupported"),
+    "slides.pptx": (b"PK\x03\x04", "not a readable PPTX"),
+    "slides.key": (b"PK\x03\x04", "unsupported"),
     "README": (b"no suffix at all\n", "unsupported"),
 }
 HUGE_LIMIT = 19_000  # bytes, above the article; MAX_DOCUMENT_BYTES (20 MB) lowered for speed

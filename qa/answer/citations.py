@@ -44,7 +44,8 @@ class CitationList:
         assert text[quote.start:quote.end] == quote.text
         self._citations.append(Citation(n, paragraph.doc, paragraph.number, paragraph.anchor,
                                         text, quote.text, quote.start, quote.end,
-                                        page=paragraph.page))
+                                        page=paragraph.page, table=paragraph.table,
+                                        row=paragraph.row, ocr=paragraph.ocr))
         return n
 
     @property

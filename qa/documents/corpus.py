@@ -22,7 +22,10 @@ from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml", ".pdf", ".csv", ".xlsx",
+                      ".ods", ".docx", ".pptx", ".epub", ".png", ".jpg", ".jpeg", ".tif",
+                      ".tiff")
+TEXT_SUFFIXES = (".txt", ".md")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # per file, any format; the README states it
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,3}[.)])\s+")
@@ -40,6 +43,9 @@ class _Block:
     list_item: bool = False
     role: str = ""  # set by a format reader that knows it (an HTML <h2>); else inferred
     page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    ocr: bool = False
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -62,6 +68,8 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
             continue
         try:
             documents.append(load_document(path))
+            for warning in documents[-1].warnings:
+                log.warning("%s", warning)
         except DocumentError as error:
             warnings.append(str(error))
             log.warning("%s", error)
@@ -87,12 +95,14 @@ def load_document(path: Path) -> Document:
         )
     if size == 0:
         raise DocumentError(f"{path.name}: empty document (no text).")
-    if path.suffix.lower() in (".html", ".htm", ".pdf"):
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         from qa.documents import formats
 
         extracted = formats.read(path)
-        blocks = [_Block(b.text, role=b.role, page=b.page) for b in extracted.blocks]
-        document = document_from_blocks(blocks, doc_id_for(path), path.name, extracted.title)
+        blocks = [_Block(b.text, role=b.role, page=b.page, table=b.table, row=b.row,
+                         ocr=b.ocr) for b in extracted.blocks]
+        document = document_from_blocks(blocks, doc_id_for(path), path.name, extracted.title,
+                                        tuple(extracted.warnings))
         if not document.paragraphs:
             raise DocumentError(f"{path.name}: empty document (no text).")
         return document
@@ -122,7 +132,7 @@ def parse_document(raw: str, doc_id: str, path: str = "", markdown: bool = False
 
 
 def document_from_blocks(blocks: list[_Block], doc_id: str, path: str = "",
-                         title: str = "") -> Document:
+                         title: str = "", warnings: tuple[str, ...] = ()) -> Document:
     """Number the blocks from 1, give them roles and sections; `title` wins when given."""
     roles = _assign_roles(blocks)
     paragraphs: list[Paragraph] = []
@@ -133,10 +143,12 @@ def document_from_blocks(blocks: list[_Block], doc_id: str, path: str = "",
         paragraphs.append(Paragraph(
             doc=doc_id, number=number, text=block.text, role=role,
             section=section if role in ("body", "list_item") else "",
-            sentences=split_sentences(block.text), page=block.page,
+            sentences=split_sentences(block.text), page=block.page, table=block.table,
+            row=block.row, ocr=block.ocr,
         ))
     title = title or _title(blocks, roles, doc_id)
-    return Document(doc=doc_id, title=title, path=path, paragraphs=tuple(paragraphs))
+    return Document(doc=doc_id, title=title, path=path, paragraphs=tuple(paragraphs),
+                    warnings=warnings)
 
 
 def _blocks(raw: str, markdown: bool) -> Iterable[_Block]:

@@ -1,12 +1,13 @@
-"""Format readers: an `.html` or `.pdf` file → a title and text blocks that
-`qa.documents.corpus` numbers.
+"""Format readers: a file other than plain text or Markdown → a title and text blocks that
+`qa.documents.corpus` numbers (`read` picks the reader by suffix: READERS).
 
-    HTML  BeautifulSoup (stdlib `html.parser`): scripts, styles, navigation, forms, asides and
-          the page's own header and footer are dropped; h1–h6 become headings, li list items,
-          figcaption captions; every other block element is a paragraph.
+    HTML  the title and main content, tables as rows: `qa.documents.html`
     PDF   pypdf: text page by page; lines are joined into paragraphs, a short line ends one;
           page numbers and lines repeated on most pages (running heads) are dropped. Each
-          block keeps its page, so a citation can name it.
+          block keeps its page, so a citation can name it. A page without a text layer (a
+          scan) is read by OCR (`qa.documents.ocr`).
+    Tables (CSV, XLSX, ODS) `qa.documents.tables`; DOCX, PPTX, EPUB `qa.documents.office`;
+    images (PNG, JPEG, TIFF) `qa.documents.ocr`.
 Every failure is a DocumentError naming the file. This module does not split sentences or
 assign the roles it cannot see (bylines, captions in plain paragraphs): `qa.documents.corpus` does.
 """
@@ -15,121 +16,45 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.documents import html
+from qa.documents.blocks import Block, Extracted
 from qa.errors import DocumentError
 
 log = logging.getLogger(__name__)
 
-_DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "select",
-         "textarea", "svg", "canvas", "iframe", "object", "aside", "head")
-_DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
-_BLOCK_ROLES = {
-    **{f"h{n}": "heading" for n in range(1, 7)},
-    "li": "list_item", "figcaption": "caption", "caption": "caption",
-    "td": "body", "th": "body", "dd": "body", "dt": "body",
-    **{name: "" for name in ("p", "div", "section", "article", "main", "blockquote", "pre",
-                             "ul", "ol", "dl", "table", "tr", "figure", "address", "body",
-                             "html", "center", "details", "summary")},
-}
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–▪◦]|\d{1,3}[.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 
 
-@dataclass(frozen=True)
-class Block:
-    """A paragraph's text as the format gives it; `role` is "" when `qa.documents.corpus`
-    should infer."""
-
-    text: str
-    role: str = ""
-    page: int | None = None
-
-
-@dataclass
-class Extracted:
-    title: str = ""
-    blocks: list[Block] = field(default_factory=list)
+READERS = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".csv": "csv",
+           ".xlsx": "xlsx", ".ods": "ods", ".docx": "docx", ".pptx": "pptx", ".epub": "epub",
+           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+           ".tiff": "image"}
 
 
 def read(path: Path) -> Extracted:
-    """The title and blocks of an `.html`/`.htm` or `.pdf` file."""
-    if path.suffix.lower() == ".pdf":
+    """The title and blocks of a file whose suffix is in READERS."""
+    kind = READERS.get(path.suffix.lower())
+    if kind == "pdf":
         return read_pdf(path)
-    return read_html(path)
+    if kind in ("csv", "xlsx", "ods"):
+        from qa.documents import tables
 
+        return {"csv": tables.read_csv, "xlsx": tables.read_xlsx,
+                "ods": tables.read_ods}[kind](path)
+    if kind in ("docx", "pptx", "epub"):
+        from qa.documents import office
 
-def read_html(path: Path) -> Extracted:
-    from bs4 import BeautifulSoup, NavigableString, Tag
+        return {"docx": office.read_docx, "pptx": office.read_pptx,
+                "epub": office.read_epub}[kind](path)
+    if kind == "image":
+        from qa.documents import ocr
 
-    with warnings.catch_warnings():  # e.g. "looks like XML": XHTML parses fine as HTML
-        warnings.simplefilter("ignore")
-        soup = BeautifulSoup(_decode_html(path), "html.parser")
-    title_tag = soup.find("title")
-    page_title = _clean(title_tag.get_text(" ")) if title_tag else ""
-    for tag in soup.find_all(True):
-        if not isinstance(tag, Tag) or tag.decomposed:
-            continue
-        if tag.name in _DROP or _hidden(tag) or (
-                tag.name in ("header", "footer") and tag.find_parent(("article", "main")) is None):
-            tag.decompose()
-
-    blocks: list[Block] = []
-    owner, parts = None, []
-
-    def flush() -> None:
-        text = _clean("".join(parts))
-        if text:
-            blocks.append(Block(text, _BLOCK_ROLES.get(owner.name, "") if owner else ""))
-        parts.clear()
-
-    # Strings are grouped by their nearest block ancestor; a nested block in between (a <ul>
-    # inside a <p>) ends the group, so the text after it becomes its own paragraph.
-    for node in soup.descendants:
-        if isinstance(node, Tag):
-            if node.name == "br" or node.name in _BLOCK_ROLES:
-                flush()
-            continue
-        if type(node) is not NavigableString:  # comments, doctype, CDATA, processing marks
-            continue
-        block = next((p for p in node.parents if p.name in _BLOCK_ROLES), None)
-        if block is not owner:
-            flush()
-            owner = block
-        parts.append(str(node))
-    flush()
-    heading = next((b.text for b in blocks if b.role == "heading"), "")
-    return Extracted(title=heading or page_title, blocks=blocks)
-
-
-def _decode_html(path: Path) -> str:
-    from bs4.dammit import UnicodeDammit
-
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise DocumentError(f"{path.name}: contains NUL bytes; not an HTML document.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    dammit = UnicodeDammit(raw, is_html=True)
-    if dammit.unicode_markup is None or dammit.contains_replacement_characters:
-        raise DocumentError(f"{path.name}: cannot decode the text (not UTF-8, and no usable "
-                            "charset declared).")
-    return dammit.unicode_markup
-
-
-def _hidden(tag: object) -> bool:
-    attrs = getattr(tag, "attrs", None) or {}
-    return ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
-            or str(attrs.get("role", "")).lower() in _DROP_ROLES)
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+        return ocr.read_image(path)
+    return html.read_html(path)
 
 
 def read_pdf(path: Path) -> Extracted:
@@ -150,10 +75,20 @@ def read_pdf(path: Path) -> Extracted:
     repeated = _running_lines(pages)
     blocks = [Block(text, page=number) for number, page_text in enumerate(pages, start=1)
               for text in _pdf_paragraphs(page_text, repeated)]
+    scanned = [n for n, text in enumerate(pages, start=1) if not text.strip()]
+    found: list[str] = []
+    if scanned:  # pages without a text layer (a scan) are read by OCR
+        from qa.documents import ocr
+
+        if ocr.available():
+            images = ocr.render_pdf_pages(path, scanned[:ocr.MAX_PAGES])
+            read, found = ocr.ocr_pages(images, path.name, len(scanned))
+            blocks = sorted(blocks + read, key=lambda b: b.page or 0)
+        elif not blocks:
+            ocr.require(path.name)
     if not blocks and pages:
-        raise DocumentError(f"{path.name}: the PDF has no extractable text (a scan? "
-                            "run OCR on it first).")
-    return Extracted(title=title, blocks=blocks)
+        raise DocumentError(f"{path.name}: the PDF has no text, even by OCR.")
+    return Extracted(title=title, blocks=blocks, warnings=found)
 
 
 def _open_without_password(reader: object) -> bool:
@@ -209,3 +144,7 @@ def _join_lines(lines: list[str]) -> str:
         else:
             text = f"{text} {line}"
     return text
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -227,7 +227,7 @@ def _plan_add(corpus: Path, source: Path, replace: bool,
     else:
         status = "replaced" if existing is not None or others else "added"
     return source, target, others, Added(str(source), target.name, doc_id_for(target),
-                                         len(document.paragraphs), status)
+                                         len(document.paragraphs), status, document.warnings)
 
 
 @contextmanager

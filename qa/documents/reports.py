@@ -22,6 +22,7 @@ class Added:
     doc: str
     paragraphs: int
     status: str  # "added", "replaced" or "unchanged"
+    warnings: tuple[str, ...] = ()  # what the reader doubted (a page OCR read poorly)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class AddReport:
     def summary(self) -> str:
         lines = [f"{f.status} {f.source} → {f.name} (document {f.doc}, {f.paragraphs} "
                  f"paragraphs)" for f in self.files]
+        lines += [f"warning: {w}" for f in self.files for w in f.warnings]
         lines.append(embedding_line(self.build))
         return "\n".join(lines)
 
@@ -90,7 +92,7 @@ class Listing:
 
 
 def replace_status(added: Added, status: str) -> Added:
-    return Added(added.source, added.name, added.doc, added.paragraphs, status)
+    return Added(added.source, added.name, added.doc, added.paragraphs, status, added.warnings)
 
 
 def readable(listing: Listing, docs: frozenset[str] | None) -> Listing:

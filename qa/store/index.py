@@ -274,7 +274,9 @@ def document_json(document: Document) -> dict[str, Any]:
         "paragraphs": [{"number": p.number, "text": p.text, "role": p.role,
                         "section": p.section,
                         "sentences": [[s.start, s.end] for s in p.sentences],
-                        **({"page": p.page} if p.page is not None else {})}
+                        **({"page": p.page} if p.page is not None else {}),
+                        **({"table": p.table, "row": p.row} if p.table is not None else {}),
+                        **({"ocr": True} if p.ocr else {})}
                        for p in document.paragraphs],
     }
 
@@ -285,5 +287,6 @@ def document_from_json(data: dict[str, Any]) -> Document:
         text = p["text"]
         sentences = tuple(Sentence(a, b, text[a:b]) for a, b in p["sentences"])
         paragraphs.append(Paragraph(data["doc"], p["number"], text, p["role"], p["section"],
-                                    sentences, page=p.get("page")))
+                                    sentences, page=p.get("page"), table=p.get("table"),
+                                    row=p.get("row"), ocr=bool(p.get("ocr"))))
     return Document(data["doc"], data["title"], data["path"], tuple(paragraphs))

@@ -30,7 +30,7 @@ import gradio as gr
 
 from qa.access import Gate
 from qa.config import Settings
-from qa.documents.corpus import MAX_DOCUMENT_BYTES
+from qa.documents.corpus import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from qa.ui.chat import ALL_DOCUMENTS, AskPipeline
 from qa.ui.feedback import MAX_COMMENT_CHARS
 from qa.ui.handlers import Handlers
@@ -38,7 +38,7 @@ from qa.ui.handlers import Handlers
 __all__ = ["build_app", "launch_options"]
 
 STATIC_DIR = Path(__file__).parent / "static"
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".pdf"]
+UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 STORAGE_KEY = "qa-conversation"
 SECRET_FILE = ".browser-secret"  # in the index folder: saved conversations outlive a restart
 UPLOAD_CLEAN_EVERY_S = 3600  # Gradio deletes uploads older than this, this often

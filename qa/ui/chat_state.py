@@ -105,11 +105,13 @@ def _citation(data: dict[str, Any]) -> Citation:
     text = _str(data["text"])
     if "hash" in data and data["hash"] != paragraph_hash(text):
         raise ValueError("the saved paragraph text does not match its hash")
-    page = data.get("page")
+    page, table, row = data.get("page"), data.get("table"), data.get("row")
     return Citation(n=int(data["n"]), doc=_str(data["doc"]), paragraph=int(data["paragraph"]),
                     anchor=_str(data["anchor"]), text=text, quote=_str(data["quote"]),
                     start=int(data["start"]), end=int(data["end"]),
-                    page=int(page) if page is not None else None)
+                    page=int(page) if page is not None else None,
+                    table=int(table) if table is not None else None,
+                    row=int(row) if row is not None else None, ocr=data.get("ocr") is True)
 
 
 def _str(value: Any) -> str:

@@ -57,8 +57,8 @@ def source_name(citation: Citation, documents: Sequence[Document] = ()) -> str:
     """What a marker is called for a screen reader: "Source 1: paragraph 11 of <title>"."""
     document = next((d for d in documents if d.doc == citation.doc), None)
     title = document.title if document is not None else citation.doc
-    page = f"page {citation.page}, " if citation.page is not None else ""
-    return f"Source {citation.n}: {page}paragraph {citation.paragraph} of {title}"
+    place = f"{citation.place()}, " if citation.place() else ""
+    return f"Source {citation.n}: {place}paragraph {citation.paragraph} of {title}"
 
 
 def cite_href(citation: Citation) -> str:
@@ -206,7 +206,7 @@ def answer_markdown(answer: Answer, label: str = "") -> str:
     if answer.abstained:
         return f"> {text}"
     notes = [f"[^{label}{c.n}]: “{c.quote}” — {c.anchor}"
-             + (f" (page {c.page})" if c.page is not None else "") for c in answer.citations]
+             + (f" ({c.place()})" if c.place() else "") for c in answer.citations]
     return "\n\n".join([text, "\n".join(notes)]) if notes else text
 
 
@@ -259,7 +259,7 @@ def _status_badge(status: str) -> str:
 
 
 def _source_document(c: Citation, document: Document | None) -> str:
-    page = f", page {c.page}" if c.page is not None else ""
+    page = f", {c.place()}" if c.place() else ""
     if document is None:
         return f'<span class="qa-source-doc">{page[2:]}</span>' if page else ""
     return (f'<span class="qa-source-doc"><cite>{_text(document.title)}</cite> · '

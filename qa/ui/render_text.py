@@ -14,8 +14,8 @@ def render_answer(answer: Answer, documents: Sequence[Document] = ()) -> str:
     lines = [answer.answer.replace("**", ""), ""]
     for citation in answer.citations:
         where = f"paragraph {citation.paragraph}"
-        if citation.page is not None:
-            where = f"page {citation.page}, {where}"
+        if citation.place():
+            where = f"{citation.place()}, {where}"
         document = by_id.get(citation.doc)
         if document is not None:
             where += f" of “{document.title}”, {document.path}"

@@ -103,7 +103,9 @@ def added_message(report: Any) -> str:
     taken (`qa.store.prepared`), so the build itself reports them as reused: the file's
     status, not the build's counts, says whether anything changed."""
     added = report.files[0]
+    warned = "".join(f" Warning: {w}" for w in added.warnings)
     if added.status == "unchanged" or report.build is None:
-        return f"{added.name} is indexed ({added.paragraphs} paragraphs): nothing new to embed."
+        return (f"{added.name} is indexed ({added.paragraphs} paragraphs): nothing new to "
+                f"embed.{warned}")
     return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs. "
-            f"Ask about it now.")
+            f"Ask about it now.{warned}")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from qa import Pipeline, QAError, Settings
 from qa.access import Gate, is_loopback
+from qa.documents.live import LivePipeline
 from qa.logs import quiet_libraries
 
 DEFAULT_HOST = "127.0.0.1"
@@ -35,6 +37,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--open-access", action="store_true",
                         help="beyond loopback without accounts: serve everyone as an "
                              "anonymous reader who can ask but not change the documents")
+    parser.add_argument("--watch", type=Path, default=None, metavar="DIR",
+                        help="apply this folder's new, changed and deleted files while serving")
+    parser.add_argument("--watch-library", default="main",
+                        help="the library the watched folder's documents go to")
     parser.add_argument("--store", default=None, help="where the index lives instead: "
                         "milvus:///abs/path.db or milvus://host:19530 (default $QA_STORE)")
     return parser.parse_args(argv)
@@ -69,8 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WARNING: serving {args.host}:{args.port} with no accounts: anyone who can "
               f"reach it can ask questions about every document (they cannot change them).",
               file=sys.stderr)
-    app = build_app(pipeline, gate=gate).queue(default_concurrency_limit=CONCURRENCY,
-                                               max_size=QUEUE_SIZE)
+    live = LivePipeline(pipeline)
+    if args.watch is not None:
+        try:
+            start_watching(live, args.watch, args.watch_library)
+        except QAError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    app = build_app(live, gate=gate).queue(default_concurrency_limit=CONCURRENCY,
+                                           max_size=QUEUE_SIZE)
     auth = {"auth": gate.login, "auth_message": "Log in with your account or an API token "
             "(qa user / qa token)."} if gate.login_required else {}
     try:
@@ -79,6 +92,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot serve on {args.host}:{args.port} ({error})", file=sys.stderr)
         return 1
     return 0
+
+
+def start_watching(live: LivePipeline, folder: Path, library_name: str) -> None:
+    """Apply the folder's changes through the served pipeline, in a background thread."""
+    import threading
+
+    from qa.documents.watch import FolderWatch
+
+    watcher = FolderWatch(folder, live.settings.index_dir,
+                          add=lambda path: live.add([path], replace=True,
+                                                    library_name=library_name),
+                          remove=live.remove)
+    threading.Thread(target=watcher.run, args=(threading.Event(),), name="qa-folder-watch",
+                     daemon=True).start()
+    print(f"Watching {watcher.folder} for documents.", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--library", default="main",
                      help="the library the documents go to (default main); users read the "
                           "libraries granted to them (qa user add --library)")
+    watch = commands.add_parser("watch", parents=[common],
+                                help="apply a folder's new, changed and deleted files as they "
+                                     "happen (a running app answers from them within seconds)")
+    watch.add_argument("folder", type=Path)
+    watch.add_argument("--library", default="main", help="the library its documents go to")
+    watch.add_argument("--once", action="store_true", help="apply what changed, then stop")
     remove = commands.add_parser("remove", parents=[common], help="remove a document")
     remove.add_argument("name", help="document id or file name (see qa list)")
     commands.add_parser("list", parents=[common], help="list the indexed documents")
@@ -111,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args, parser)
         if args.command in ("add", "remove", "list"):
             return _library(settings, args)
+        if args.command == "watch":
+            return _watch(settings, args)
         if args.command == "bench":
             return _bench(args)
         if args.command == "feedback":
@@ -167,6 +175,27 @@ def _library(settings: Settings, args: argparse.Namespace) -> int:
     else:
         report = library.remove(settings, MiniLMEmbedder(), args.name)
     print(report.summary())
+    return 0
+
+
+def _watch(settings: Settings, args: argparse.Namespace) -> int:
+    import threading
+
+    from qa.documents import library
+    from qa.documents.watch import FolderWatch
+    from qa.embedding import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    watcher = FolderWatch(args.folder, settings.index_dir,
+                          add=lambda path: library.add(settings, embedder, [path],
+                                                       replace=True, library=args.library),
+                          remove=lambda doc: library.remove(settings, embedder, doc))
+    if args.once:
+        for change in watcher.step():
+            print(change.line())
+        return 0
+    print(f"Watching {watcher.folder} (Ctrl-C stops it) …", flush=True)
+    watcher.run(threading.Event(), report=lambda change: print(change.line(), flush=True))
     return 0
 
 

@@ -43,8 +43,9 @@ class LivePipeline:
         self._changing = threading.Lock()
         self.store = open_store(pipeline.settings)
         self._stop = threading.Event()
-        if self.store.shared:  # another replica may add or remove documents: follow it
-            threading.Thread(target=self._watch, name="qa-store-watch", daemon=True).start()
+        self._revision = self._served_revision(pipeline)
+        # Another process (a replica, `qa add`, `qa watch`) may change the index: follow it.
+        threading.Thread(target=self._watch, name="qa-store-watch", daemon=True).start()
         self.catching_up = threading.Thread(target=self._catch_up, name="qa-catch-up",
                                             daemon=True)
         if pipeline.stale:  # started after an interrupted change: serve, then rebuild
@@ -125,22 +126,30 @@ class LivePipeline:
 
     def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder
+        revision = self.store.revision()
         index = self.store.load(settings.corpus_dir, embedder, check_corpus=check_corpus)
         fresh = Pipeline(settings, embedder, index, self.current.reader)
         with self._swap:
             self._current = fresh
+            self._revision = self._served_revision(fresh, revision)
+
+    def _served_revision(self, pipeline: Pipeline, fallback: str | None = None) -> str | None:
+        """What `store.revision()` said of the index this pipeline serves (a shared store
+        writes it in the manifest; the index folder names its generation)."""
+        return pipeline.index.manifest.get("revision") or fallback or (
+            None if self.store.shared else self.store.revision())
 
     def _watch(self) -> None:
-        """Reload when the shared store's revision is not the one the pipeline was loaded
-        at: a document added or removed through another process is served within seconds.
-        While the store cannot be reached, it keeps serving and asks less often."""
+        """Reload when the store's revision is not the one the pipeline was loaded at: a
+        document added or removed through another process is served within seconds. While
+        the store cannot be reached, it keeps serving and asks less often."""
         wait, failing = WATCH_SECONDS, False
         while not self._stop.wait(wait):
             try:
                 revision = self.store.revision()
-                if revision != self.current.index.manifest.get("revision"):
+                if revision is not None and revision != self._revision:
                     with self._changing:
-                        if revision != self.current.index.manifest.get("revision"):
+                        if self.store.revision() != self._revision:
                             self._reload(check_corpus=False)
                             log.info("Reloaded the index: %s changed.", self.store.spec)
                 wait, failing = WATCH_SECONDS, False

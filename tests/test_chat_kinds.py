@@ -37,17 +37,17 @@ def heat_pumps(tmp_path_factory: pytest.TempPathFactory) -> Document:
     ("india-japan-semiconductors", "Who is the author?",
      ["Author: Varuna Shankar", "Associate Fellow, India's World Magazine"]),
     ("india-japan-semiconductors", "What related articles are linked?",
-     ["- Japan-India and the Eurasian Trade Compact Waiting to Happen",
-      "- Will Japan-India Relations Take a 'Quantum Leap'?",
-      "- Japan Eyes ¥10 Trillion Investment Target in India Ahead of Modi Summit"]),
+     ["Japan-India and the Eurasian Trade Compact Waiting to Happen",
+      "Will Japan-India Relations Take a 'Quantum Leap'?",
+      "Japan Eyes ¥10 Trillion Investment Target in India Ahead of Modi Summit"]),
     ("india-japan-semiconductors", "What does the photo show?",
      ["Prime Minister Narendra Modi receives a Daruma doll to wish his success during his "
       "August 2025 visit to Tokyo. (©Office of the Prime Minister of India)"]),
     ("heat-pumps", "Who wrote this article?",
      ["By Maren Holt", "Housing Desk, The Northfield Ledger"]),
     ("heat-pumps", "Which related articles are listed?",
-     ["- Insulating a Stone Cottage Without Losing Its Character",
-      "- The Coastal Wind Farms That Power Northfield"]),
+     ["Insulating a Stone Cottage Without Losing Its Character",
+      "The Coastal Wind Farms That Power Northfield"]),
     ("heat-pumps", "What is in the picture?",
      ["A ground-source heat pump being fitted in a farmhouse cellar (Photo: Northfield Energy "
       "Office)"]),
@@ -57,6 +57,7 @@ def test_questions_about_the_page_quote_all_its_lines(pipeline: Pipeline, doc: s
     answer = pipeline.ask(question, doc=doc)
     assert [c.quote for c in answer.citations] == lines
     assert all(f"“{line}”" in answer.answer for line in lines)
+    assert "“- " not in answer.answer  # a list item is quoted without its own marker
 
 
 def test_the_author_is_the_short_answer(pipeline: Pipeline) -> None:

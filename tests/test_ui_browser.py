@@ -175,6 +175,13 @@ def test_answer_cites_and_the_citation_opens_the_highlighted_paragraph(session: 
     hit = page.locator("#qa-article .qa-para.qa-active mark.qa-hit")
     expect(hit).to_have_count(1)
     expect(hit).to_contain_text("showcased TEL's advanced manufacturing capabilities")
+    # From the top of the page, the first Tab reaches a skip link to the question box.
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('a.qa-skip')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#qa-question textarea")).to_be_focused()
     expect(hit).to_be_in_viewport()
     expect(page.locator("#qa-article .qa-para.qa-active")).to_have_attribute(
         "data-anchor", "india-japan-semiconductors#p11")
@@ -372,6 +379,7 @@ def test_removing_a_document_in_the_page_marks_its_citations_gone(session: Sessi
     page.locator("#qa-upload input[type=file], input[type=file]").first.set_input_files(str(pond))
     expect(page.locator("#qa-upload-status .qa-notice")).to_contain_text(
         "Ask about it now", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".qa-header h1")).to_have_text("Ask the documents")
     answer = ask(page, "When did the frogspawn appear in the pond?")
     expect(answer.locator("a.qa-source .qa-anchor").first).to_have_text("pond-notes#p2")
 
@@ -388,6 +396,7 @@ def test_removing_a_document_in_the_page_marks_its_citations_gone(session: Sessi
     expect(page.locator("#qa-remove-status")).to_contain_text(
         "Removed pond-notes.md", timeout=ANSWER_TIMEOUT_MS)
     expect(table).not_to_contain_text("pond-notes.md")
+    expect(page.locator("#qa-upload-status")).not_to_contain_text("Ask about it now")
 
     old = page.locator("#qa-chat .qa-answer").first
     expect(old.locator(".qa-stale")).to_contain_text("Source [1] is gone")

@@ -19,10 +19,10 @@ from qa.ui.render import (
     conversation_markdown,
     render_answer,
     render_article,
-    render_library,
     render_question,
     render_sources,
 )
+from qa.ui.views import render_library
 
 XSS = "<img src=x onerror=alert(1)>"
 TEXT = "Tokyo Electron <b>partnered</b> with Tata. The deal was signed in 2024."

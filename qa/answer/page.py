@@ -17,6 +17,7 @@ from qa.types import Paragraph
 # A heading over the page's list of links to other pages.
 LINKS_HEADING = re.compile(r"\b(?:related|see also|further reading|read more|more from|"
                             r"links|recommended|you may also like)\b", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•–▪◦]|\d{1,3}[.)])\s+")
 _BYLINE_LABEL = re.compile(r"^(?:(?:authors?|written by|reporting by)\s*:?\s*|by\s+)",
                            re.IGNORECASE)
 
@@ -40,8 +41,9 @@ def page_answer(index: LoadedIndex, doc: str, facet: str) -> Draft | None:
         return None
     citations = CitationList({p.anchor for p in lines})
     parts = []
-    for paragraph in lines:
-        quote = Quote(paragraph, 0, len(paragraph.text))
+    for paragraph in lines:  # a list item is quoted without its own "- " or "1." marker
+        marker = _LIST_MARKER.match(paragraph.text)
+        quote = Quote(paragraph, marker.end() if marker else 0, len(paragraph.text))
         parts.append(f"- “{quote.text}” [{citations.cite(quote)}]")
     short = None
     if facet == "author":

@@ -31,6 +31,7 @@ import gradio as gr
 from qa.access import Gate
 from qa.config import Settings
 from qa.documents.corpus import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
+from qa.ui import render
 from qa.ui.chat import ALL_DOCUMENTS, AskPipeline
 from qa.ui.feedback import MAX_COMMENT_CHARS
 from qa.ui.handlers import Handlers
@@ -66,7 +67,8 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
     # caller's own documents, so no document of a library reaches a page not allowed it.
     first = h.initial_views()
 
-    with gr.Blocks(title="Ask the article", analytics_enabled=False,
+    subject = render.subject_of(pipeline.documents)
+    with gr.Blocks(title=f"Ask the {subject}", analytics_enabled=False,
                    delete_cache=(UPLOAD_CLEAN_EVERY_S, UPLOAD_CLEAN_EVERY_S)) as app:
         turns = gr.State([])
         saved = gr.BrowserState([], storage_key=STORAGE_KEY, secret=browser_secret(settings))
@@ -77,8 +79,9 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                 chatbot = gr.Chatbot(
                     elem_id="qa-chat", show_label=False, height="62vh", buttons=[],
                     latex_delimiters=[], feedback_options=("Like", "Dislike"),
-                    placeholder="Ask about the article. Answers quote it word for word; "
-                                "click a number to see the sentence in the article.")
+                    placeholder=f"Ask about the {subject}. Answers quote "
+                                f"{'them' if subject == 'documents' else 'it'} word for word; "
+                                f"click a number to see the sentence in the {subject}.")
                 announcer = gr.HTML("", elem_id="qa-live", elem_classes="qa-sr-only",
                                     js_on_load=_LIVE_REGION_JS)
                 with gr.Group(visible=False, elem_id="qa-feedback") as feedback_box:
@@ -174,7 +177,8 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
             keep.click(lambda: gr.Group(visible=False), None, confirm_box, queue=False,
                        **private)
             confirm.click(h.remove_document, [remove_select, turns],
-                          [confirm_box, remove_status, *library_outputs, chatbot],
+                          [confirm_box, remove_status, *library_outputs, chatbot,
+                           upload_status],
                           concurrency_limit=1, **private).then(
                 h.example_buttons_for, doc_select, example_buttons, queue=False, **private)
         question.submit(h.chat, **chat_io).then(**save_io)

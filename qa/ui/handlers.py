@@ -239,7 +239,7 @@ class Handlers:
     def remove_document(self, name: str | None, turns: list[Turn],
                         request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         if self.live is None or not name:
-            return (gr.Group(visible=False),) + (gr.skip(),) * 8
+            return (gr.Group(visible=False),) + (gr.skip(),) * 9
         caller = None
         try:
             view = self.view_of(request, "remove")
@@ -252,13 +252,14 @@ class Handlers:
         except (QAError, OSError) as error:
             self.gate.audit(caller or _claimed(request), "remove", name, f"refused: {error}")
             return ((gr.Group(visible=False), render.render_notice(str(error), error=True))
-                    + (gr.skip(),) * 8)
+                    + (gr.skip(),) * 9)
         self.gate.audit(caller, "remove", report.name, "removed")
         view = View.of(caller, self.live.documents, self.libraries)
         return (gr.Group(visible=False),
                 render.render_notice(f"Removed {report.name}; answers that cite it say so."),
                 *document_views(view, self.live),
-                messages(withhold(turns, view.unreadable), documents=view.documents))
+                messages(withhold(turns, view.unreadable), documents=view.documents),
+                "")  # an "Added … Ask about it now." notice is stale once anything is removed
 
     def export_conversation(self, turns: list[Turn],
                             request: gr.Request = None) -> tuple:  # type: ignore[assignment]

@@ -22,7 +22,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any
 from urllib.parse import quote as url_quote
 
 from qa.types import Answer, Citation, Document, Paragraph
@@ -69,14 +68,21 @@ def cite_href(citation: Citation) -> str:
 
 def render_header(documents: Sequence[Document]) -> str:
     """The page title and the documents the answers come from."""
-    titles = ", ".join(f"<cite>{_text(d.title)}</cite>" for d in documents) or "no documents"
-    return (f'<div class="qa-header"><h1>Ask the article</h1><p>Answers quote {titles} word '
-            f'for word. Click a citation number to see it in the article.</p></div>')
+    titles = ", ".join(f"<cite>{html_text(d.title)}</cite>" for d in documents) or "no documents"
+    subject = subject_of(documents)
+    return (f'<div class="qa-header"><a class="qa-skip" href="#qa-question">Skip to the '
+            f'question box</a><h1>Ask the {subject}</h1><p>Answers quote {titles} word '
+            f'for word. Click a citation number to see it in the {subject}.</p></div>')
+
+
+def subject_of(documents: Sequence[Document]) -> str:
+    """What the page calls what it answers from: "article" for one, "documents" for more."""
+    return "documents" if len(documents) > 1 else "article"
 
 
 def render_question(question: str) -> str:
     """The user's message, shown as plain text."""
-    return f'<div class="qa-q">{_text(question)}</div>'
+    return f'<div class="qa-q">{html_text(question)}</div>'
 
 
 def render_pending() -> str:
@@ -86,7 +92,7 @@ def render_pending() -> str:
 
 def render_error(message: str) -> str:
     """A refused question (empty, too long…): the one-line message from `QAError`."""
-    return f'<div class="qa-answer qa-error" role="alert">{_text(message)}</div>'
+    return f'<div class="qa-answer qa-error" role="alert">{html_text(message)}</div>'
 
 
 def render_answer(answer: Answer, partial: str | None = None,
@@ -100,7 +106,7 @@ def render_answer(answer: Answer, partial: str | None = None,
     statuses = {c.n: citation_status(c, documents) for c in answer.citations}
     body = _answer_body(text, answer.citations, documents, statuses)
     if answer.abstained:
-        label = '<span class="qa-badge">Not in the article</span>'
+        label = f'<span class="qa-badge">Not in the {subject_of(documents)}</span>'
         return f'<div class="qa-answer qa-abstained">{label}{body}</div>'
     if partial is not None:
         return f'<div class="qa-answer qa-streaming">{body}</div>'
@@ -123,10 +129,10 @@ def render_sources(citations: Sequence[Citation], documents: Sequence[Document] 
         before, quoted, after = _split(c)
         status = citation_status(c, documents)
         inner = (f'<span class="qa-source-head"><span class="qa-n">[{c.n}]</span>'
-                 f'<span class="qa-anchor">{_text(c.anchor)}</span>'
+                 f'<span class="qa-anchor">{html_text(c.anchor)}</span>'
                  f'{_source_document(c, by_id.get(c.doc))}{_status_badge(status)}</span>'
-                 f'<span class="qa-source-text">{_text(before)}<mark>{_text(quoted)}</mark>'
-                 f'{_text(after)}</span>')
+                 f'<span class="qa-source-text">{html_text(before)}<mark>{html_text(quoted)}</mark>'
+                 f'{html_text(after)}</span>')
         if status == OK:
             items.append(f'<li><a class="qa-source" href="{cite_href(c)}" '
                          f'title="Show in the article">{inner}</a></li>')
@@ -147,9 +153,9 @@ def render_article(documents: Iterable[Document], shown: str | None = None) -> s
     parts = ['<div class="qa-article" tabindex="0" role="region" aria-label="Documents">']
     for document in documents:
         hidden = "" if document.doc == visible else " hidden"
-        parts.append(f'<article class="qa-doc" data-doc="{_text(document.doc)}"{hidden}>'
-                     f'<h2 class="qa-doc-title">{_text(document.title)}</h2>'
-                     f'<p class="qa-doc-file">{_text(document.path)}</p>')
+        parts.append(f'<article class="qa-doc" data-doc="{html_text(document.doc)}"{hidden}>'
+                     f'<h2 class="qa-doc-title">{html_text(document.title)}</h2>'
+                     f'<p class="qa-doc-file">{html_text(document.path)}</p>')
         parts.extend(_paragraph(p) for p in document.paragraphs)
         parts.append("</article>")
     parts.append("</div>")
@@ -160,26 +166,7 @@ def render_notice(message: str, error: bool = False) -> str:
     """A one-line status under the upload button (added, nothing new, refused)."""
     kind = "qa-notice qa-error" if error else "qa-notice"
     role = "alert" if error else "status"
-    return f'<div class="{kind}" role="{role}">{_text(message)}</div>'
-
-
-def render_library(entries: Sequence[Any]) -> str:
-    """The indexed documents as `qa list` shows them: id, paragraphs, pages, when indexed, file
-    and title, and the library where more than one is shown (`entries` are
-    `qa.documents.reports.Entry` records)."""
-    several = len({getattr(e, "library", "") for e in entries}) > 1
-    rows = "".join(
-        f'<tr><th scope="row"><cite>{_text(e.title)}</cite></th><td>{_text(e.doc)}</td>'
-        + (f'<td>{_text(e.library)}</td>' if several else "")
-        + f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'
-        f'<td>{_text(e.indexed_at.replace("T", " ")[:16])}</td><td>{_text(e.path)}</td></tr>'
-        for e in entries)
-    return ('<table class="qa-library-table"><caption>Documents in the index</caption><thead>'
-            '<tr><th scope="col">title</th><th scope="col">document</th>'
-            + ('<th scope="col">library</th>' if several else "")
-            + '<th scope="col">paragraphs</th><th scope="col">pages</th>'
-            '<th scope="col">indexed</th><th scope="col">file</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table>')
+    return f'<div class="{kind}" role="{role}">{html_text(message)}</div>'
 
 
 def announcement(answer: Answer | None, error: str | None = None,
@@ -191,7 +178,7 @@ def announcement(answer: Answer | None, error: str | None = None,
         return ""
     text = _MARKER.sub("", answer.answer.replace("**", "")).strip()
     if answer.abstained:
-        return f"Not in the article. {text}"
+        return f"Not in the {subject_of(documents)}. {text}"
     count = len(answer.citations)
     sources = "; ".join(source_name(c, documents) for c in answer.citations)
     return f"Answer: {text} {count} source{'s' if count != 1 else ''}: {sources}."
@@ -226,7 +213,7 @@ def _answer_body(text: str, citations: Sequence[Citation], documents: Sequence[D
         citation = by_number.get(int(match.group(1)))
         if citation is None:
             return match.group(0)
-        name = _text(source_name(citation, documents))
+        name = html_text(source_name(citation, documents))
         status = statuses.get(citation.n, OK)
         if status != OK:
             gone = "document removed" if status == REMOVED else "paragraph changed"
@@ -262,16 +249,16 @@ def _source_document(c: Citation, document: Document | None) -> str:
     page = f", {c.place()}" if c.place() else ""
     if document is None:
         return f'<span class="qa-source-doc">{page[2:]}</span>' if page else ""
-    return (f'<span class="qa-source-doc"><cite>{_text(document.title)}</cite> · '
-            f'{_text(document.path)}{page}</span>')
+    return (f'<span class="qa-source-doc"><cite>{html_text(document.title)}</cite> · '
+            f'{html_text(document.path)}{page}</span>')
 
 
 def _paragraph(p: Paragraph) -> str:
     tag = "h3" if p.role == "heading" else "p"
-    anchor = _text(p.anchor)
-    return (f'<{tag} class="qa-para qa-role-{_text(p.role)}" id="{_element_id(p)}" '
+    anchor = html_text(p.anchor)
+    return (f'<{tag} class="qa-para qa-role-{html_text(p.role)}" id="{_element_id(p)}" '
             f'data-anchor="{anchor}"><span class="qa-pnum" title="{anchor}">{p.number}</span>'
-            f'<span class="qa-ptext">{_text(p.text)}</span></{tag}>')
+            f'<span class="qa-ptext">{html_text(p.text)}</span></{tag}>')
 
 
 def _element_id(p: Paragraph) -> str:
@@ -294,6 +281,6 @@ def _close_bold(partial: str) -> str:
     return partial + "**" if partial.count("**") % 2 else partial
 
 
-def _text(value: str) -> str:
+def html_text(value: str) -> str:
     """Escape for HTML and flatten newlines, so a fragment stays one raw HTML block."""
     return " ".join(escape(value, quote=True).splitlines())

@@ -24,6 +24,7 @@ from qa.access.libraries import Libraries
 from qa.types import Document
 from qa.ui import render
 from qa.ui.chat import ALL_DOCUMENTS
+from qa.ui.render import html_text
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def document_views(view: View, live: Any | None, shown: str | None = None) -> tu
     if live is None:
         return views
     changeable = view.changeable()
-    return (*views, render.render_library(library_entries(live, view)),
+    return (*views, render_library(library_entries(live, view)),
             gr.Dropdown(choices=document_choices(changeable)[1:], value=None),
             gr.Button(interactive=bool(changeable) and len(live.documents) > 1),
             library_choice(view))
@@ -109,3 +110,23 @@ def added_message(report: Any) -> str:
                 f"embed.{warned}")
     return (f"{added.status.capitalize()} {added.name}: {added.paragraphs} paragraphs. "
             f"Ask about it now.{warned}")
+
+
+def render_library(entries: Sequence[Any]) -> str:
+    """The indexed documents as `qa list` shows them: id, paragraphs, pages, when indexed, file
+    and title, and the library where more than one is shown (`entries` are
+    `qa.documents.reports.Entry` records)."""
+    several = len({getattr(e, "library", "") for e in entries}) > 1
+    rows = "".join(
+        f'<tr><th scope="row"><cite>{html_text(e.title)}</cite></th><td>{html_text(e.doc)}</td>'
+        + (f'<td>{html_text(e.library)}</td>' if several else "")
+        + f'<td class="qa-num">{e.paragraphs}</td><td class="qa-num">{e.pages or ""}</td>'
+        f'<td>{html_text(e.indexed_at.replace("T", " ")[:16])}</td>'
+        f'<td>{html_text(e.path)}</td></tr>'
+        for e in entries)
+    return ('<table class="qa-library-table"><caption>Documents in the index</caption><thead>'
+            '<tr><th scope="col">title</th><th scope="col">document</th>'
+            + ('<th scope="col">library</th>' if several else "")
+            + '<th scope="col">paragraphs</th><th scope="col">pages</th>'
+            '<th scope="col">indexed</th><th scope="col">file</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')

@@ -112,6 +112,12 @@
       showSource(link);
       return;
     }
+    if (event.target.closest("a.qa-skip")) {  // the skip link: to the question box at once
+      event.preventDefault();
+      var box = document.querySelector("#qa-question textarea");
+      if (box) { box.scrollIntoView({block: "center"}); box.focus(); }
+      return;
+    }
     var copy = event.target.closest("button.qa-copy");
     if (copy) {
       var answer = copy.closest(".qa-answer");

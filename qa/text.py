@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import Stemmer
 
@@ -36,8 +36,7 @@ something anything thing things anyone someone exactly specifically please
 """.split()) - {"author"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of some text with its offsets; `norm` is lower-case, `stem` its Snowball stem."""
 
     text: str
@@ -74,12 +73,15 @@ def stem(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words, numbers and currency/percent signs, with offsets into `text`."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group()
-        norm = normalise_word(raw)
-        tokens.append(Token(raw, match.start(), match.end(), norm, stem(norm)))
-    return tokens
+    return [Token(match.group(), match.start(), match.end(), *_norm_and_stem(match.group()))
+            for match in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=500_000)
+def _norm_and_stem(raw: str) -> tuple[str, str]:
+    """A word's `norm` and `stem`, once per distinct spelling (a corpus repeats its words)."""
+    norm = normalise_word(raw)
+    return norm, stem(norm)
 
 
 FAMILY_SUFFIXES = ("s", "es", "i", "y", "e", "n", "an", "ian", "ese", "ish", "ism", "ist",

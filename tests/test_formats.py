@@ -230,3 +230,50 @@ def test_a_question_about_a_cell_is_answered_by_quoting_its_row(tmp_path: Path) 
     lead = pipeline.ask("Who is the shift lead of Bay 7?")
     assert not lead.abstained and "Omar Haddad" in lead.answer
     assert (lead.citations[0].doc, lead.citations[0].row) == ("bays", 2)
+
+
+def test_the_page_view_boxes_the_quote_and_follows_it_onto_the_next_page(
+        tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from qa.documents.page_view import page_png
+    from tests.pdfs import make_pdf
+
+    pdf = make_pdf(tmp_path / "log.pdf", [["The fab in Dholera will employ",
+                                           "3,000 people by 2027. It opens"],
+                                          ["in May, after the monsoon."]])
+    one = Image.open(io.BytesIO(page_png(pdf, 1, "employ 3,000 people by 2027.")))
+    marked = [px for px in one.getdata() if px[0] > 200 and px[2] < 150]  # the yellow box
+    assert len(marked) > 500
+    both = Image.open(io.BytesIO(page_png(pdf, 1, "It opens in May, after the monsoon.")))
+    assert both.height > 2 * one.height - 10  # the next page drawn below
+    plain = Image.open(io.BytesIO(page_png(pdf, 1, "words that are on no page at all")))
+    assert not [px for px in plain.getdata() if px[0] > 200 and px[2] < 150]
+    from qa.documents.page_view import PageNotFound
+
+    with pytest.raises(PageNotFound):
+        page_png(pdf, 9, "anything")
+
+
+def test_the_page_view_shows_only_a_readable_document(tmp_path: Path) -> None:
+    from qa.access import Caller
+    from qa.access.libraries import Libraries
+    from qa.documents.corpus import load_document
+    from qa.ui.views import View, page_figure
+    from tests.pdfs import make_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "log.pdf", [["The fab in Dholera will employ 3,000 people."]])
+    Libraries(corpus).assign("log", "lab")
+    documents = [load_document(corpus / "log.pdf")]
+    request = "log:1:0:20:123"
+    mine = View.of(Caller("bo", "reader", frozenset({"lab"})), documents, Libraries(corpus))
+    assert "data:image/png;base64," in page_figure(mine, request, corpus)
+    theirs = View.of(Caller("ana", "reader", frozenset({"main"})), documents, Libraries(corpus))
+    refused = page_figure(theirs, request, corpus)
+    assert "No such page" in refused and "base64" not in refused
+    assert "not one this page made" in page_figure(mine, "../../etc/passwd", corpus)
+    assert "No such page" in page_figure(mine, "log:1:0:9999:1", corpus)

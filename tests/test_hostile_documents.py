@@ -132,7 +132,8 @@ TITLES = (VAULT_TITLE, "<img src=x onerror=alert(9)> Tower")  # markup in titles
 # [data-testid=status-tracker]) and the icon buttons (Clear, Like, Dislike: <svg> icons, one
 # with a <style> in its <defs>). They are skipped only outside the places that hold document
 # text (a chat message's .message-content and the app's own fragments), so a payload cannot
-# hide in them. A link the app makes points at "#qa:…"; any other href is document text
+# hide in them. A link the app makes points at "#qa:…", "#qa-page:…" (a PDF's page) or
+# "#qa-question" (the skip link); any other href is document text
 # turned into a link (an autolinked URL, a Markdown link).
 LIVE_ELEMENTS_JS = """() => {
   const roots = document.querySelectorAll(
@@ -153,7 +154,7 @@ LIVE_ELEMENTS_JS = """() => {
       if (el.matches('[href^="javascript:" i], [src^="javascript:" i]')) why.push('javascript:');
       if ((el.getAttribute('style') || '').toLowerCase().includes('url(')) why.push('url(');
       if (el.closest(content) && el.hasAttribute('href')
-          && !el.getAttribute('href').startsWith('#qa:')) why.push('link');
+          && !/^#qa(:|-page:|-question$)/.test(el.getAttribute('href'))) why.push('link');
       if (why.length) found.add(why.join(',') + ': ' + el.outerHTML.slice(0, 200));
     }
   }

@@ -175,13 +175,6 @@ def test_answer_cites_and_the_citation_opens_the_highlighted_paragraph(session: 
     hit = page.locator("#qa-article .qa-para.qa-active mark.qa-hit")
     expect(hit).to_have_count(1)
     expect(hit).to_contain_text("showcased TEL's advanced manufacturing capabilities")
-    # From the top of the page, the first Tab reaches a skip link to the question box.
-    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
-    page.locator("body").focus()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.matches('a.qa-skip')")
-    page.keyboard.press("Enter")
-    expect(page.locator("#qa-question textarea")).to_be_focused()
     expect(hit).to_be_in_viewport()
     expect(page.locator("#qa-article .qa-para.qa-active")).to_have_attribute(
         "data-anchor", "india-japan-semiconductors#p11")
@@ -336,6 +329,13 @@ def test_keyboard_only_ask_tab_to_the_marker_enter_focuses_the_quote(session: Se
     expect(hit).to_be_focused()
     expect(hit).to_be_in_viewport()
     expect(hit).to_contain_text("showcased TEL's advanced manufacturing capabilities")
+    # On a fresh page the first Tab reaches a skip link to the question box.
+    page = session.open_chat()
+    page.mouse.click(2, 2)  # the top left corner: where a reader who starts over begins
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('a.qa-skip')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#qa-question textarea")).to_be_focused()
 
 
 def test_a_dislike_with_a_comment_is_stored_and_exported_as_an_eval_line(
@@ -501,3 +501,28 @@ def test_suggestions_are_made_for_the_document_searched(session: Session,
     expect(examples.filter(has_text="Summarize the documents")).to_have_count(1)
     both = set(examples.all_inner_texts())
     assert both & pond and both & article, (both, pond, article)
+
+
+def test_a_pdf_citation_shows_its_page_with_the_quote_boxed(session: Session,
+                                                            tmp_path: Path) -> None:
+    from tests.pdfs import make_pdf
+
+    pdf = make_pdf(tmp_path / "Kiln Log.pdf", [
+        ["Kiln log, spring firing", "The first firing of the anagama kiln lasted",
+         "five days and used eleven cords of pine."],
+        ["The second firing was cancelled because of rain."]], title="Kiln log")
+    page = session.open_chat()
+    page.locator("#qa-upload input[type=file], input[type=file]").first.set_input_files(str(pdf))
+    expect(page.locator("#qa-upload-status .qa-notice")).to_contain_text(
+        "Ask about it now", timeout=ANSWER_TIMEOUT_MS)
+    answer = ask(page, "How many cords of pine did the first firing of the anagama kiln use?")
+    link = answer.locator("a.qa-page-link").first
+    expect(link).to_contain_text("See page 1")
+    link.click()
+    image = page.locator("#qa-page-view figure.qa-page img")
+    expect(image).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert "eleven cords of pine" in (image.get_attribute("alt") or "")
+    assert (image.get_attribute("src") or "").startswith("data:image/png;base64,")
+    page.locator("#qa-page-view .qa-page-close").click()
+    expect(image).to_have_count(0)
+    assert session.outside == []

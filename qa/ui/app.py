@@ -152,6 +152,9 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                                 keep = gr.Button("Keep it", size="sm", elem_id="qa-keep")
                         remove_status = gr.HTML("", elem_id="qa-remove-status")
             with gr.Column(scale=2, min_width=320):
+                page_view = gr.HTML("", elem_id="qa-page-view")
+                page_request = gr.Textbox("", elem_id="qa-page-request", show_label=False,
+                                          container=False, elem_classes="qa-hidden")
                 article = gr.HTML(first[1], elem_id="qa-article")
 
         private: dict[str, Any] = {"api_visibility": "private"}
@@ -200,6 +203,9 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
                    queue=False, **private)
         export.click(h.export_conversation, turns, [markdown, export_box], queue=False,
                      **private)
+        # a "See page N" link (static/ui.js fills the hidden box): the page drawn by the server
+        page_request.change(h.show_page, page_request, page_view, concurrency_limit=2,
+                           show_progress="minimal", **private)
         view_outputs = [header, article, doc_select]
         if live is not None:
             view_outputs += [library_table, remove_select, remove, library_select]

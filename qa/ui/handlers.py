@@ -34,7 +34,7 @@ from qa.ui.feedback import (
     FeedbackStore,
     expected_choices,
 )
-from qa.ui.views import View, added_message, document_views
+from qa.ui.views import View, added_message, document_views, page_figure
 
 if TYPE_CHECKING:
     from qa.documents.live import LivePipeline
@@ -267,7 +267,17 @@ class Handlers:
             view = self.view_of(request)
         except AccessDenied as error:
             raise gr.Error(str(error), print_exception=False) from error
-        return _export(withhold(turns, view.unreadable))
+        answers = [t.answer for t in withhold(turns, view.unreadable) if t.answer is not None]
+        return render.conversation_markdown(answers), gr.Accordion(open=True)
+
+    def show_page(self, request_text: str,
+                  request: gr.Request = None) -> str:  # type: ignore[assignment]
+        """The page of a PDF or scan a "See page N" link asks for, the quote boxed."""
+        try:
+            view = self.view_of(request)
+        except AccessDenied as error:
+            return render.render_notice(str(error), error=True)
+        return page_figure(view, request_text or "", self.pipeline.settings.corpus_dir)
 
     def refresh_views(self, request: gr.Request = None) -> tuple:  # type: ignore[assignment]
         """A new tab shows the documents as they are now (not as at start-up), those of the
@@ -286,8 +296,3 @@ class Handlers:
 def _claimed(request: gr.Request | None) -> Caller:
     """Who a refused request said it was (for the audit log): its login, or anonymous."""
     return Caller(getattr(request, "username", None) or "anonymous", "")
-
-
-def _export(turns: list[Turn]) -> tuple[str, gr.Accordion]:
-    answers = [t.answer for t in turns if t.answer is not None]
-    return render.conversation_markdown(answers), gr.Accordion(open=True)

@@ -135,10 +135,24 @@ def render_sources(citations: Sequence[Citation], documents: Sequence[Document] 
                  f'{html_text(after)}</span>')
         if status == OK:
             items.append(f'<li><a class="qa-source" href="{cite_href(c)}" '
-                         f'title="Show in the article">{inner}</a></li>')
+                         f'title="Show in the article">{inner}</a>'
+                         f'{_page_link(c, by_id.get(c.doc))}</li>')
         else:
             items.append(f'<li><div class="qa-source qa-source-gone">{inner}</div></li>')
     return f'<ol class="qa-sources" aria-label="Sources">{"".join(items)}</ol>'
+
+
+PAGED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+def _page_link(c: Citation, document: Document | None) -> str:
+    """For a PDF or a scan, a link that shows the page itself with the quote boxed
+    (`qa.documents.page_view`; `static/ui.js` asks the server for it)."""
+    if document is None or not document.path.lower().endswith(PAGED_SUFFIXES):
+        return ""
+    page = c.page or 1
+    return (f'<a class="qa-page-link" href="#qa-page{cite_href(c)[3:]}">See page {page} '
+            f'with the quote marked</a>')
 
 
 def render_article(documents: Iterable[Document], shown: str | None = None) -> str:

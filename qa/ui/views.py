@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from qa.access import Caller
 from qa.access.libraries import Libraries
+from qa.errors import QAError
 from qa.types import Document
 from qa.ui import render
 from qa.ui.chat import ALL_DOCUMENTS
@@ -130,3 +132,36 @@ def render_library(entries: Sequence[Any]) -> str:
             + '<th scope="col">paragraphs</th><th scope="col">pages</th>'
             '<th scope="col">indexed</th><th scope="col">file</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
+
+
+def page_figure(view: View, request: str, corpus_dir: Path) -> str:
+    """The page a "See page N" link asks for ("doc:paragraph:start:end:nonce"), as a figure
+    with the quote boxed; only of a document the caller may read. A message when it cannot."""
+    import base64
+    from urllib.parse import unquote
+
+    from qa.documents.page_view import page_png
+    from qa.ui.render import PAGED_SUFFIXES, render_notice
+
+    try:
+        doc, number, start, end = request.split(":")[:4]
+        doc, number, start, end = unquote(doc), int(number), int(start), int(end)
+    except ValueError:
+        return render_notice("That page link is not one this page made.", error=True)
+    document = next((d for d in view.documents if d.doc == doc), None)
+    paragraph = next((p for p in document.paragraphs if p.number == number), None) \
+        if document is not None else None
+    if (paragraph is None or not 0 <= start < end <= len(paragraph.text)
+            or not document.path.lower().endswith(PAGED_SUFFIXES)):
+        return render_notice("No such page to show.", error=True)
+    page = paragraph.page or 1
+    try:
+        png = page_png(corpus_dir / document.path, page, paragraph.text[start:end],
+                       ocr=paragraph.ocr)
+    except QAError as error:
+        return render_notice(str(error), error=True)
+    said = f"Page {page} of {document.title}, the quoted words boxed"
+    return (f'<figure class="qa-page"><figcaption>{html_text(said)} '
+            f'<button type="button" class="qa-page-close">Close</button></figcaption>'
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+            f'alt="{html_text(said)}: {html_text(paragraph.text[start:end])}"></figure>')

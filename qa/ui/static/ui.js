@@ -112,6 +112,21 @@
       showSource(link);
       return;
     }
+    var pageLink = event.target.closest('a[href^="#qa-page:"]');
+    if (pageLink) {  // the page itself, drawn by the server: hand the request to Gradio
+      event.preventDefault();
+      var request = document.querySelector("#qa-page-request textarea");
+      if (request) {
+        request.value = pageLink.getAttribute("href").slice(9) + ":" + Date.now();
+        request.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      return;
+    }
+    if (event.target.closest("button.qa-page-close")) {
+      var figure = event.target.closest("figure.qa-page");
+      if (figure) figure.remove();
+      return;
+    }
     if (event.target.closest("a.qa-skip")) {  // the skip link: to the question box at once
       event.preventDefault();
       var box = document.querySelector("#qa-question textarea");

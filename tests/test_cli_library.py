@@ -71,7 +71,8 @@ def test_a_users_markdown_file_is_added_cited_and_re_added_for_free(settings: Se
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("slides.pptx", b"PK\x03\x04", "slides.pptx: unsupported file type"),
+    ("slides.pptx", b"PK\x03\x04", "slides.pptx: not a readable PPTX presentation"),
+    ("slides.key", b"PK\x03\x04", "slides.key: unsupported file type"),
     ("empty.md", b"", "empty.md: empty document"),
     ("latin.txt", "na\xefve".encode("latin-1"), "latin.txt: not UTF-8"),
 ])

@@ -245,12 +245,13 @@ def test_the_page_view_boxes_the_quote_and_follows_it_onto_the_next_page(
                                            "3,000 people by 2027. It opens"],
                                           ["in May, after the monsoon."]])
     one = Image.open(io.BytesIO(page_png(pdf, 1, "employ 3,000 people by 2027.")))
-    marked = [px for px in one.getdata() if px[0] > 200 and px[2] < 150]  # the yellow box
+    # the yellow box:
+    marked = [px for px in one.get_flattened_data() if px[0] > 200 and px[2] < 150]
     assert len(marked) > 500
     both = Image.open(io.BytesIO(page_png(pdf, 1, "It opens in May, after the monsoon.")))
     assert both.height > 2 * one.height - 10  # the next page drawn below
     plain = Image.open(io.BytesIO(page_png(pdf, 1, "words that are on no page at all")))
-    assert not [px for px in plain.getdata() if px[0] > 200 and px[2] < 150]
+    assert not [px for px in plain.get_flattened_data() if px[0] > 200 and px[2] < 150]
     from qa.documents.page_view import PageNotFound
 
     with pytest.raises(PageNotFound):

@@ -40,7 +40,8 @@ class LivePipeline:
     def __init__(self, pipeline: Pipeline) -> None:
         self._current = pipeline
         self._swap = threading.Lock()
-        self._changing = threading.Lock()
+        self._changing = threading.Lock()  # one add or remove builds at a time
+        self._loading = threading.Lock()   # one load of a new index at a time
         self.store = open_store(pipeline.settings)
         self._stop = threading.Event()
         self._revision = self._served_revision(pipeline)
@@ -93,9 +94,9 @@ class LivePipeline:
                 settings, embedder = self.settings, self.embedder
                 report = library.add(settings, embedder, paths, replace=replace,
                                      progress=progress, bars=True, library=library_name)
-                if report.build is not None:
-                    self._reload()
-                return report
+            if report.build is not None:
+                self._serve_latest()
+            return report
         finally:
             prepared.discard(files)
 
@@ -111,18 +112,26 @@ class LivePipeline:
         """Remove a document (id or file name) from the corpus and the index, then serve that."""
         with self._changing:
             report = library.remove(self.settings, self.embedder, name)
-            self._reload()
-            return report
+        self._serve_latest()
+        return report
 
     def _catch_up(self) -> None:
         """Build what the corpus holds and the served index lacks, then serve it."""
-        with self._changing:
-            try:
+        try:
+            with self._changing:
                 library.catch_up(self.settings, self.embedder)
-                self._reload()
-                log.info("Caught up with the corpus folder.")
-            except Exception as error:  # keep serving the last good index
-                log.warning("Could not catch up with the corpus folder: %s", error)
+            self._serve_latest()
+            log.info("Caught up with the corpus folder.")
+        except Exception as error:  # keep serving the last good index
+            log.warning("Could not catch up with the corpus folder: %s", error)
+
+    def _serve_latest(self) -> None:
+        """Load the store's newest index and serve it. Outside the change lock: the next add
+        or remove builds while this one loads (the load of a large library takes seconds);
+        loads take turns, and each loads whatever is newest when its turn comes."""
+        with self._loading:
+            if self.store.revision() != self._revision or self.store.shared:
+                self._reload(check_corpus=False)
 
     def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder
@@ -148,7 +157,7 @@ class LivePipeline:
             try:
                 revision = self.store.revision()
                 if revision is not None and revision != self._revision:
-                    with self._changing:
+                    with self._loading:
                         if self.store.revision() != self._revision:
                             self._reload(check_corpus=False)
                             log.info("Reloaded the index: %s changed.", self.store.spec)

@@ -64,7 +64,8 @@ def test_the_shipped_decision_separates_answerable_from_unanswerable(
         articles: list[Path]) -> None:
     rows = rows_with(rd.Reader(), articles)
     figures, overall = answerability_figures(rows), summarise_rows(rows)
-    # measured 2026-12-06: AUC 0.854, F1 68.7, abstention 24.6 %, false abstention 4.2 %
+    # measured 2026-12-06 with stage 5: AUC 0.858, F1 67.3, abstention 24.6 %, false abstention
+    # 4.2 % (stage 4: AUC 0.854, F1 68.7, the same abstention)
     assert figures["AUC"] >= 0.75, figures
     assert overall["F1"] >= 55.0, overall
     assert overall["abstain"] >= 0.15 and overall["false_abstain"] <= 0.10, overall

@@ -22,7 +22,7 @@ from qa.access import Accounts
 from qa.access.libraries import Libraries
 from tests.conftest import ARTICLE, stop_process
 from tests.library_docs import DOCUMENT, FACTS, QUESTIONS
-from tests.test_security import Raw, start
+from tests.test_security import Raw, log_in, start
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -151,9 +151,7 @@ def test_in_chromium_a_reader_sees_only_their_library(teams: Teams) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(teams.url)
-        page.get_by_label("username").fill("ana")
-        page.get_by_label("password").fill(PASSWORDS["ana"])
-        page.get_by_role("button", name="Login").click()
+        log_in(page, "ana", PASSWORDS["ana"])
         sync_api.expect(page.locator("#qa-article")).to_contain_text("Modi", timeout=30_000)
         box = page.locator("#qa-question textarea")
         box.fill(QUESTIONS[6])  # "What does it say about acoustic transmitters?"

@@ -252,6 +252,13 @@ def test_feedback_is_bounded_per_caller(team: TeamApp) -> None:
     assert not stored.exists() or len(stored.read_text()) < 1_000_000
 
 
+def log_in(page: Any, user: str, password: str) -> None:
+    """Gradio's login page, filled in and sent."""
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
 def test_in_chromium_a_reader_logs_in_asks_and_cannot_add(team: TeamApp,
                                                           tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -261,13 +268,9 @@ def test_in_chromium_a_reader_logs_in_asks_and_cannot_add(team: TeamApp,
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(team.url)
-        page.get_by_label("username").fill("rita")
-        page.get_by_label("password").fill("wrong password!")
-        page.get_by_role("button", name="Login").click()
+        log_in(page, "rita", "wrong password!")
         sync_api.expect(page.get_by_text("Incorrect Credentials")).to_be_visible(timeout=15_000)
-        page.get_by_label("username").fill("rita")
-        page.get_by_label("password").fill(PASSWORDS["rita"])
-        page.get_by_role("button", name="Login").click()
+        log_in(page, "rita", PASSWORDS["rita"])
         box = page.locator("#qa-question textarea")
         sync_api.expect(box).to_be_editable(timeout=30_000)
         box.fill("Which plant did Modi tour in Miyagi?")

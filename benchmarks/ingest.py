@@ -17,6 +17,7 @@ from typing import Any
 from qa.config import PROJECT_ROOT, Settings
 from qa.documents import library, ocr
 from qa.documents.corpus import load_document
+from qa.documents.formats import forget_read_files
 from qa.embedding import Embedder
 from tests.pdfs import make_pdf
 
@@ -41,6 +42,7 @@ def ingestion(folder: Path, embedder: Embedder) -> dict[str, Any]:
 
 def _timed(kind: str, path: Path, pages: int, folder: Path,
            embedder: Embedder) -> dict[str, float]:
+    forget_read_files()
     started = time.perf_counter()
     load_document(path)
     read_s = time.perf_counter() - started
@@ -49,6 +51,7 @@ def _timed(kind: str, path: Path, pages: int, folder: Path,
     (corpus / ARTICLE.name).write_bytes(ARTICLE.read_bytes())
     settings = Settings(corpus_dir=corpus, index_dir=folder / f"index-{kind}")
     library.add(settings, embedder, [ARTICLE.with_name(ARTICLE.name)], replace=True)
+    forget_read_files()  # the whole add, reading included
     started = time.perf_counter()
     library.add(settings, embedder, [path])
     add_s = time.perf_counter() - started

@@ -278,3 +278,19 @@ def test_the_page_view_shows_only_a_readable_document(tmp_path: Path) -> None:
     assert "No such page" in refused and "base64" not in refused
     assert "not one this page made" in page_figure(mine, "../../etc/passwd", corpus)
     assert "No such page" in page_figure(mine, "log:1:0:9999:1", corpus)
+
+
+def test_an_add_reads_a_file_once_whatever_it_is_called(
+        article_settings, fake_embedder, tmp_path: Path,  # noqa: ANN001
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan is OCR'd once per add, not by each of the checks, the copy and the build."""
+    from qa.documents import formats, library
+
+    reads: list[str] = []
+    real = formats._read
+    monkeypatch.setattr(formats, "_read", lambda path: reads.append(path.name) or real(path))
+    formats.forget_read_files()
+    (tmp_path / "Affinity Table.csv").write_text("\n".join(",".join(r) for r in AFFINITIES),
+                                                 encoding="utf-8")
+    library.add(article_settings, fake_embedder, [tmp_path / "Affinity Table.csv"])
+    assert reads == ["Affinity Table.csv"]  # the corpus copy, affinity-table.csv, came from cache

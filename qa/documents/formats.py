@@ -14,9 +14,11 @@ assign the roles it cannot see (bylines, captions in plain paragraphs): `qa.docu
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from qa.documents import html
@@ -35,8 +37,38 @@ READERS = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".c
            ".tiff": "image"}
 
 
+CACHED = 32  # files whose reading is kept, by content: an add reads a file up to three times
+
+
 def read(path: Path) -> Extracted:
-    """The title and blocks of a file whose suffix is in READERS."""
+    """The title and blocks of a file whose suffix is in READERS. The result is kept for the
+    last CACHED files by their bytes' SHA-256, so the checks, the copy in the corpus folder and
+    the build of one add read (and OCR) a scan once, whatever the file is called."""
+    key = (hashlib.sha256(path.read_bytes()).hexdigest(), path.suffix.lower())
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            found = _CACHE[key]
+            return Extracted(found.title, list(found.blocks), list(found.warnings))
+    extracted = _read(path)
+    with _CACHE_LOCK:
+        _CACHE[key] = extracted
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return Extracted(extracted.title, list(extracted.blocks), list(extracted.warnings))
+
+
+_CACHE: OrderedDict[tuple[str, str], Extracted] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def forget_read_files() -> None:
+    """Empty the cache of `read` (the benchmarks time a first reading)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _read(path: Path) -> Extracted:
     kind = READERS.get(path.suffix.lower())
     if kind == "pdf":
         return read_pdf(path)

@@ -280,6 +280,9 @@ def test_upload_of_a_bad_file_says_why(session: Session, tmp_path: Path) -> None
         .set_input_files(str(bad))
     expect(page.locator("#qa-upload-status .qa-error")).to_contain_text(
         "empty.md: empty document", timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    # said once, in the status line: no pop-up repeating it
+    expect(page.locator("[data-testid='toast-body'], .toast-body")).to_have_count(0)
 
 
 def serious_violations(page: Any) -> list[str]:
@@ -522,7 +525,16 @@ def test_a_pdf_citation_shows_its_page_with_the_quote_boxed(session: Session,
     image = page.locator("#qa-page-view figure.qa-page img")
     expect(image).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     assert "eleven cords of pine" in (image.get_attribute("alt") or "")
-    assert (image.get_attribute("src") or "").startswith("data:image/png;base64,")
+    src = image.get_attribute("src") or ""
+    assert src.startswith("data:image/png;base64,")
+    import base64
+    import io
+
+    from PIL import Image
+
+    drawn = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("RGB")
+    boxed = [px for px in drawn.get_flattened_data() if px[0] > 200 and px[2] < 150]
+    assert len(boxed) > 500, "the quote's box is not drawn on the page"
     page.locator("#qa-page-view .qa-page-close").click()
     expect(image).to_have_count(0)
     assert session.outside == []

@@ -88,6 +88,8 @@ def test_a_running_app_answers_from_a_watched_file_and_another_process_add(
         (inbox / "tides.md").write_text(NOTES, encoding="utf-8")
         took = answered("How high did the spring tide at Stromness peak?", "4.1", 5.0)
         assert took <= 5.0
+        (inbox / "tides.md").write_text(NOTES.replace("4.1", "4.3"), encoding="utf-8")
+        answered("How high did the spring tide at Stromness peak?", "4.3", 5.0)  # an edit
         assert httpx.get(url + "/", timeout=5).status_code == 200
         other = tmp_path / "lab.md"
         other.write_text("# Lab\n\nThe centrifuge was serviced on 2 May by Ilse Marwood.\n",
@@ -97,7 +99,7 @@ def test_a_running_app_answers_from_a_watched_file_and_another_process_add(
         answered("Who serviced the centrifuge?", "Marwood", 5.0)
         (inbox / "tides.md").unlink()
         started = time.monotonic()
-        while "4.1" in client.predict("How high did the spring tide at Stromness peak?",
+        while "4.3" in client.predict("How high did the spring tide at Stromness peak?",
                                       api_name="/ask")["answer"]:
             assert time.monotonic() - started < 5.0, "a deleted file is still answered"
             time.sleep(0.25)

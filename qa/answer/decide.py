@@ -84,10 +84,6 @@ class Answerer:
     def analyser(self) -> QuestionAnalyser:
         return self.facts.analyser
 
-    @property
-    def subject(self) -> str:
-        return self.facts.subject
-
     def answer(self, question: str, queries: list[Query], hits: list[Hit],
                vectors: np.ndarray, kind: str = "fact",
                scope: frozenset[str] | None = None) -> Draft:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from qa.answer.candidates import literal_coverage as _literal_coverage
+from qa.answer.checks import SIGNALS
 from qa.answer.decision import Decision
 from qa.answer.evidence import LITERAL_MATCH, SOFT_MAX
 from qa.answer.question_form import is_negated
@@ -126,8 +127,10 @@ def _pipeline(folder: Path, name: str = "normans.txt", text: str = DOCUMENT,
 class PointingReader:
     """A stand-in reader that 'reads' the first match of a pattern in each sentence."""
 
-    # P(answer) = sigmoid(margin): a pointed-at span (margin 10) is answered and shown
-    decision = Decision(bias=0.0, w_sentence=1.0, abstain_below=0.5, short_from=0.9)
+    # P(answer) = sigmoid(margin − 20 · each signal): a pointed-at span (margin 10) is
+    # answered and shown, unless a weighing check finds something
+    decision = Decision(bias=0.0, weights=(("margin", 1.0),) + tuple(
+        (name, -20.0) for name in sorted(SIGNALS)), abstain_below=0.5, short_from=0.9)
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -281,13 +284,13 @@ def test_the_checks_are_one_table_asked_in_its_order() -> None:
 
     assert [c.name for c in CHECKS] == [
         "no-terms", "unknown-name", "negation", "antonym", "number-in-quote", "rival-name",
-        "answer-type", "answerability", "paragraph-coverage", "sentence-coverage"]
+        "answer-type", "paragraph-coverage", "sentence-coverage"]
     assert all(c.tests and c.validation and (c.question is None) != (c.term is None)
                for c in CHECKS)
-    table = (Check("whole", "", "", question=lambda case: "q"),
-             Check("first", "", "", term=lambda case, i: f"first {i}"),
-             Check("second", "", "", term=lambda case, i: f"second {i}" if i else None),
-             Check("last", "", "", question=lambda case: "z"))
+    table = (Check("whole", "", "", False, question=lambda case: "q"),
+             Check("first", "", "", True, term=lambda case, i: f"first {i}"),
+             Check("second", "", "", True, term=lambda case, i: f"second {i}" if i else None),
+             Check("last", "", "", False, question=lambda case: "z"))
     case = SimpleNamespace(info=SimpleNamespace(terms=("a", "b")))
     assert [r.message for r in refusals(case, table)] == [  # type: ignore[arg-type]
         "q", "first 0", "first 1", "second 1", "z"]

@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from qa import reader as rd
-from qa.answer.decision import Decision
+from qa.answer.decision import Decision, margins
 from qa.config import Settings
 from qa.pipeline import Pipeline
 from tests.conftest import FakeEmbedder, copy_of_article, load_script
@@ -67,7 +67,7 @@ def test_the_shipped_reader_finds_typed_answers_in_new_prose() -> None:
     reader = rd.default_reader()
     when, = reader.read("When was the Lisbon aqueduct completed?", [PASSAGE])
     assert PASSAGE[when.start:when.end] == "1748"
-    assert reader.decision.p_answer(when.margin) >= reader.decision.short_from
+    assert when.margin > 0
     how_far, = reader.read("How far does the aqueduct carry water?", [PASSAGE])
     assert "18 kilometres" in PASSAGE[how_far.start:how_far.end]
 
@@ -146,8 +146,17 @@ def test_the_decision_comes_from_the_readers_own_manifest(tmp_path: Path) -> Non
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
     decision = rd.Reader(folder).decision
     assert (decision.bias, decision.abstain_below) == (-1.0, 0.25)
-    assert decision.p_answer(1.0) == pytest.approx(1 / (1 + math.exp(-(
-        -1.0 + decision.w_sentence + decision.w_paragraph))))
+    weights = dict(decision.weights)
+    assert "margin" in weights and "negation" in weights  # the margins and the signals
+    assert decision.p_answer({"margin": 1.0}) == pytest.approx(1 / (1 + math.exp(-(
+        -1.0 + weights["margin"]))))
+    assert decision.p_answer({"margin": 1.0, "negation": 1.0}) < decision.p_answer(
+        {"margin": 1.0})  # a negated question the passage does not negate weighs against
+    older = dict(manifest["decision"], w_sentence=0.5, w_paragraph=0.25)
+    del older["weights"]
+    (folder / rd.MANIFEST_FILE).write_text(json.dumps(dict(manifest, decision=older)))
+    assert rd.Reader(folder).decision.p_answer(margins(2.0)) == pytest.approx(
+        1 / (1 + math.exp(-(-1.0 + 0.5 * 2 + 0.25 * 2))))  # the older form: margins alone
     del manifest["decision"]
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(manifest))
     assert rd.Reader(folder).decision == Decision()

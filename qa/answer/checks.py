@@ -1,5 +1,9 @@
 """The checks: does the chosen sentence answer *this* question? A table, `CHECKS`, in the
-order they are asked; each refuses with a message or lets the sentence through.
+order they are asked; each finds a message or lets the sentence through.
+
+A check either refuses (a name the documents never mention, a question off every document)
+or weighs: its finding is a signal, a feature of the learned P(answer)
+(`qa.answer.answerability`), that refuses on its own only when there is no reader.
 
 A check is asked once per question, or once per term of the question (the per-term checks
 next to each other are asked term by term, all of them for the first term, then the next).
@@ -15,11 +19,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qa.answer.candidates import Candidate
-from qa.answer.decision import Decision
 from qa.answer.evidence import EvidenceWords, mentions_number
 from qa.answer.facts import CorpusFacts
 from qa.answer.question import QuestionInfo
-from qa.answer.reading import Reading, overlap
+from qa.answer.reading import overlap
 from qa.answer.settings import EngineSettings
 from qa.answer.spans import is_proper_name, name_spans
 from qa.text import content_stems
@@ -41,15 +44,14 @@ class Refusal:
 
 @dataclass
 class Case:
-    """What the checks look at: the question, the chosen sentence and the reader's reading."""
+    """What the checks look at: the question and the chosen sentence (with the reader's span
+    in it, when read)."""
 
     info: QuestionInfo
     best: Candidate
     follow_up: bool  # a follow-up is judged with its conversation: fewer checks apply
     facts: CorpusFacts
     settings: EngineSettings
-    reading: Reading | None = None    # None: no reader, or it did not read this sentence
-    decision: Decision | None = None  # the reader's, with its abstain_below cut
     scope: frozenset[str] | None = None  # the documents the caller may read (None: all)
 
     @cached_property
@@ -121,13 +123,6 @@ def _answer_type(case: Case) -> str | None:
     return None
 
 
-def _answerability(case: Case) -> str | None:
-    if (case.reading is None or case.decision is None or case.follow_up
-            or case.reading.p_answer >= case.decision.abstain_below):
-        return None
-    return f"the reader finds no answer in the best passage (P(answer) {case.reading.p_answer:.2f})"
-
-
 def _paragraph_coverage(case: Case) -> str | None:
     coverage = case.best.paragraph_coverage
     if (case.info.terms and not case.follow_up
@@ -143,6 +138,19 @@ def _sentence_coverage(case: Case) -> str | None:
     return None
 
 
+# Each check's validation figure (see the table); filled in from scripts/calibrate.py's ablation.
+VALIDATION = {
+    "unknown-name": "13 : 14",
+    "negation": "125 : 9",
+    "antonym": "120 : 12",
+    "number-in-quote": "153 : 13",
+    "rival-name": "57 : 42",
+    "answer-type": "51 : 40",
+    "paragraph-coverage": "1 : 3 (kept for questions off every document)",
+    "sentence-coverage": "0 : 0 (kept for questions off every document)",
+}
+
+
 @dataclass(frozen=True)
 class Check:
     """One row of the table: asked of the question, or of each of its terms."""
@@ -150,41 +158,41 @@ class Check:
     name: str
     tests: str
     validation: str
+    weighs: bool  # True: a signal for the learned P(answer); False: it refuses
     question: Callable[[Case], str | None] | None = None
     term: Callable[[Case, int], str | None] | None = None
 
 
-# name, what it tests, its validation figure, and the test (per question or per term).
-# The figures: on the validation set (4,650 questions of 33 held-out squad-train articles, half
-# real SQuAD 2.0 unanswerables; docs/answerability.md), the questions the check alone refuses
-# next to the calibrated reader (stage 5, 2026-12-06), unanswerable : answerable. A check
-# stays while it refuses more unanswerable questions than answerable ones there; on
-# 2026-12-06 (stage 4) three did not and went:
-# name-in-paragraph 16 : 16, reader-type 17 : 18, meaning-floor 4 : 5. The two coverage floors
-# are neutral there (SQuAD's questions are written from their paragraph: 4 of 4,650) and stay
-# for questions far from every document ("Give me the capital of India"), which SQuAD lacks.
+# name, what it tests, its validation figure, whether it weighs or refuses, and the test (per
+# question or per term). The figures are on the validation set (4,650 questions of 33 held-out
+# squad-train articles, half real SQuAD 2.0 unanswerables; docs/answerability.md): for a
+# signal, its weight in the decision and the abstention at the same false abstention without
+# it (refitted); for a refusing check, the questions it alone refuses, unanswerable :
+# answerable. The two coverage floors are neutral there (SQuAD's questions are written from
+# their paragraph) and stay for questions far from every document ("Give me the capital of
+# India"), which SQuAD lacks; unknown-name stays a refusal, for a name no document mentions
+# cannot be answered from them (and SQuAD questions seldom name one).
 CHECKS: tuple[Check, ...] = (
     Check("no-terms", "the question has words to look up",
-          "a question with no word to look up cannot be answered", question=_no_terms),
+          "a question with no word to look up cannot be answered", False, question=_no_terms),
     Check("unknown-name", "each name of the question occurs in the documents the caller may read",
-          "13 : 14", term=_unknown_name),
+          VALIDATION["unknown-name"], False, term=_unknown_name),
     Check("negation", "a negated question's passage negates something",
-          "125 : 9", question=_negation),
+          VALIDATION["negation"], True, question=_negation),
     Check("antonym", "the passage does not say the opposite of a word of the question",
-          "120 : 12", question=_antonym),
+          VALIDATION["antonym"], True, question=_antonym),
     Check("number-in-quote", "each number or year of the question is in the quote",
-          "153 : 13", term=_number_in_quote),
+          VALIDATION["number-in-quote"], True, term=_number_in_quote),
     Check("rival-name", "the quote is not about another name instead of the question's",
-          "57 : 42", term=_rival_name),
+          VALIDATION["rival-name"], False, term=_rival_name),
     Check("answer-type", "where only a number, date or person will do, the quote holds one",
-          "51 : 40", question=_answer_type),
-    Check("answerability", "the reader's P(answer) reaches the manifest's abstain_below",
-          "the checks alone: abstention 32.0 %, false abstention 7.4 %", question=_answerability),
+          VALIDATION["answer-type"], False, question=_answer_type),
     Check("paragraph-coverage", "the paragraph covers enough of the question's terms",
-          "1 : 3 (kept for questions off every document)", question=_paragraph_coverage),
+          VALIDATION["paragraph-coverage"], False, question=_paragraph_coverage),
     Check("sentence-coverage", "the quote covers enough of the question's terms",
-          "0 : 0 (kept for questions off every document)", question=_sentence_coverage),
+          VALIDATION["sentence-coverage"], False, question=_sentence_coverage),
 )
+SIGNALS = frozenset(c.name for c in CHECKS if c.weighs)
 
 
 def refusals(case: Case, checks: tuple[Check, ...] = CHECKS) -> list[Refusal]:
@@ -213,4 +221,4 @@ def _ask(check: Check, case: Case, term: int | None) -> str | None:
     return check.term(case, term) if check.term else None
 
 
-__all__ = ["CHECKS", "Case", "Check", "Refusal", "refusals"]
+__all__ = ["CHECKS", "SIGNALS", "Case", "Check", "Refusal", "refusals"]

@@ -4,8 +4,10 @@
                 `question_form`); a broad kind's form words made light (`broad`)
     candidates  every sentence of the retrieved paragraphs, scored (`candidates`)
     read        the reader nudges the close ones and reads the best (`reading`)
-    verdict     the table of checks (`checks.CHECKS`) less a broad question's waivers, and
-                the short answer: a typed `Verdict`
+    verdict     the table of checks (`checks.CHECKS`) less a broad question's waivers: the
+                refusing ones refuse, the weighing ones are signals that, with the reader's
+                margins, make one learned P(answer) (`answerability`); below the cut it
+                refuses. With the short answer, a typed `Verdict`
     compose     cited quotes or the refusal (`compose`); the `Draft` and its `debug` are
                 built from the verdict
 The weights and thresholds are `settings.EngineSettings`'; summaries, the page's own lines and
@@ -19,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.answer.answerability import answer_features, answerability_refusal, reading_of
 from qa.answer.broad import (
     GENERIC_SIDES,
     contrasts,
@@ -28,7 +31,7 @@ from qa.answer.broad import (
     weigh_form_words,
 )
 from qa.answer.candidates import Candidate, SentenceScorer, describe, literal_coverage
-from qa.answer.checks import Case, Refusal, refusals
+from qa.answer.checks import SIGNALS, Case, Refusal, refusals
 from qa.answer.compose import (
     Composition,
     compose,
@@ -40,7 +43,7 @@ from qa.answer.conversation import is_follow_up
 from qa.answer.draft import Draft
 from qa.answer.facts import CorpusFacts
 from qa.answer.question import QuestionAnalyser, QuestionInfo
-from qa.answer.reading import Reading, overlap, read_best, reader_question, weigh_with_reader
+from qa.answer.reading import Reading, overlap, reader_question, weigh_with_reader
 from qa.answer.settings import ENGINE_SETTINGS, EngineSettings
 from qa.embedding import Embedder
 from qa.reader import Reader
@@ -62,6 +65,8 @@ class Verdict:
     best: Candidate | None        # the chosen sentence (None: nothing retrieved)
     reading: Reading | None       # the reader's span there and its P(answer), when read
     short: str | None             # the short answer, shown only when answered
+    signals: tuple[str, ...] = ()  # the weighing checks that found something (see `checks`)
+    features: dict[str, float] | None = None  # what P(answer) weighed, when read
 
     @property
     def p_answer(self) -> float | None:
@@ -119,15 +124,7 @@ class Answerer:
         if not candidates:
             return Verdict(False, NOTHING_RETRIEVED, (), None, None, None)
         best, reader = candidates[0], self.reader
-        reading = read_best(reader, best) if reader is not None else None
-        decision = reader.decision if reader is not None else None
-        found = refusals(Case(info, best, follow_up, self.facts, self.settings, reading,
-                              decision, scope))
-        if (kind == "list" and decision is not None and best.items_margin is not None
-                and decision.p_answer(best.items_margin, best.paragraph_margin)
-                >= decision.abstain_below):
-            # "Which projects came out of the agreement?": the items follow the sentence
-            found = [r for r in found if r.rule != "answerability"]
+        found = refusals(Case(info, best, follow_up, self.facts, self.settings, scope))
         named = [(m, pm) for t, m, pm in zip(info.terms, best.matches, best.paragraph_matches,
                                              strict=True) if self.facts.checkable_entity(t)]
         sides = sides_of(question)
@@ -136,6 +133,16 @@ class Answerer:
             for side in sides) and self.facts.contrasts.sets_names_apart(best.text))
         waived = waived_rules(kind, named, contrasted)
         found = [r for r in found if r.rule not in waived]
+        signals = [r for r in found if r.rule in SIGNALS]
+        reading, features = None, None
+        if reader is not None and best.reading is not None:  # the signals weigh, not refuse
+            decision = reader.decision
+            found = [r for r in found if r.rule not in SIGNALS]
+            features = answer_features(best, info, [r.rule for r in signals])
+            reading = reading_of(best, features, decision)
+            if (not follow_up and reading.p_answer < decision.abstain_below
+                    and not self._items_follow(kind, best, info, signals)):
+                found.append(answerability_refusal(reading.p_answer, signals))
         if reader is not None:
             short = reading.short if reading is not None else None
             if short is not None and not _of_the_kind_asked(info, best):
@@ -145,7 +152,18 @@ class Answerer:
         if kind == "list" and short is None:  # the items, in bold, where the sentence lists them
             short = enumeration(best.text)
         return Verdict(not found, found[0] if found else None,
-                       tuple(dict.fromkeys(r.rule for r in found)), best, reading, short)
+                       tuple(dict.fromkeys(r.rule for r in found)), best, reading, short,
+                       tuple(dict.fromkeys(r.rule for r in signals)), features)
+
+    def _items_follow(self, kind: str, best: Candidate, info: QuestionInfo,
+                      signals: list[Refusal]) -> bool:
+        """A list whose items follow the sentence ("Which projects came out of the
+        agreement?") is judged by the reader's best margin there or after it."""
+        if kind != "list" or best.items_margin is None or self.reader is None:
+            return False
+        decision = self.reader.decision
+        features = answer_features(best, info, [r.rule for r in signals], best.items_margin)
+        return decision.p_answer(features) >= decision.abstain_below
 
     def _compose(self, question: str, info: QuestionInfo, verdict: Verdict,
                  candidates: list[Candidate], hits: list[Hit], kind: str) -> Composition:
@@ -162,7 +180,7 @@ class Answerer:
     def _draft(self, info: QuestionInfo, verdict: Verdict, composed: Composition | None,
                follow_up: bool, subject: str) -> Draft:
         """The answer record; its `debug` keys are those `qa eval --details`,
-        `qa.eval.squad` and scripts/ablate_rules.py read."""
+        `qa.eval.squad` and scripts/calibrate.py read."""
         debug: dict[str, Any] = {"type": info.answer_type, "strict_type": info.strict_type,
                                  "corrected": info.corrected,
                                  "terms": [(t.norm, round(t.weight, 2), t.entity)
@@ -175,16 +193,19 @@ class Answerer:
             debug["literal_coverage"] = round(literal_coverage(info.terms, best.matches), 3)
             debug["doubt_applies"] = not info.wants_list and not follow_up
             debug["rules"] = list(verdict.rules)
+            debug["signals"] = list(verdict.signals)
         reading = verdict.reading
         if reading is not None:
             debug["reader"] = {"span": reading.span, "margin": round(reading.margin, 3),
                                "paragraph_margin": None if reading.paragraph_margin is None
                                else round(reading.paragraph_margin, 3),
                                "p_answer": round(reading.p_answer, 4)}
+        if verdict.features is not None:  # what scripts/calibrate.py fits the decision on
+            debug["features"] = {k: round(v, 4) for k, v in verdict.features.items()}
         if not verdict.answered or composed is None:
             assert verdict.refusal is not None
             if best is not None:
-                debug["short_if_answered"] = verdict.short  # for scripts/ablate_rules.py
+                debug["short_if_answered"] = verdict.short  # for scripts/calibrate.py
             debug["abstain"] = verdict.refusal.message
             return Draft(refusal_text(subject), True, (), None, debug)
         debug["quotes"] = composed.quotes

@@ -3,8 +3,8 @@
 The sentences close enough to the top to be overtaken, in the best few paragraphs, are read
 (one forward pass a paragraph) and gain up to `w_reader` · sigmoid(margin / `reader_scale`):
 the reader's belief that the sentence holds the answer. For the chosen sentence, the reader's
-span and the calibrated P(answer) (`qa.answer.decision`) are kept as a `Reading`: the
-answerability check reads it, and the span is the short answer when P(answer) is high enough.
+span and the calibrated P(answer) (`qa.answer.answerability`) are kept as a `Reading`: the
+span is the short answer when P(answer) is high enough.
 """
 
 from __future__ import annotations
@@ -71,17 +71,6 @@ def reader_question(info: QuestionInfo, long_forms: dict[str, str]) -> str:
     return spell_out_acronyms(info.corrected, long_forms)
 
 
-def read_best(reader: Reader, best: Candidate) -> Reading | None:
-    """The reader's span in the chosen sentence with its P(answer), or None if not read."""
-    span = best.reading
-    if span is None:
-        return None
-    decision = reader.decision
-    return Reading(best.paragraph.text[span.start:span.end].strip(), span.margin,
-                   best.paragraph_margin, decision.p_answer(span.margin, best.paragraph_margin),
-                   decision.short_from)
-
-
 def overlap(start: int, end: int, span: ReadSpan) -> bool:
     """The paragraph characters start:end share at least one with the reader's span."""
     return start < span.end and span.start < end
@@ -91,4 +80,4 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-__all__ = ["Reading", "overlap", "read_best", "reader_question", "weigh_with_reader"]
+__all__ = ["Reading", "overlap", "reader_question", "weigh_with_reader"]

@@ -102,9 +102,11 @@ def _row(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
             "answer_ok": outcome.answer_ok, "citation_ok": outcome.citation_ok,
             "exact": exact, "f1": f1, "sentence_ok": in_quote or any(
                 g and g in best for g in golds), "latency_ms": answer.latency_ms,
-            # for `--details` and scripts/ablate_rules.py
+            # for `--details` and scripts/calibrate.py
             "question": item["question"], "golds": golds, "prediction": prediction,
             "rules": answer.debug.get("rules", []),
+            "signals": answer.debug.get("signals", []),
+            "features": answer.debug.get("features"),
             "short_if_answered": answer.debug.get("short_if_answered"),
             "margin": answer.debug.get("reader", {}).get("margin"),
             "paragraph_margin": answer.debug.get("reader", {}).get("paragraph_margin"),

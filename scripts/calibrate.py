@@ -10,8 +10,9 @@ the decision weighs (`qa.answer.answerability`: the reader's margins, the quote'
 weighing checks' signals), the refusing checks that fired and the span it would show. This
 script
 1. fits P(answer) = sigmoid(bias + w · features) by logistic regression on the rows the
-   refusing checks let through (the margins alone, or every feature: the one with the lower
-   log loss when each half of the articles is predicted from the other half);
+   refusing checks let through (the margins alone, with the signals, or every feature: the
+   one with the lowest log loss when each half of the articles is predicted from the other
+   half);
 2. chooses `abstain_below`, the highest cut whose false abstention on the validation articles
    stays within --max-false-abstention (every refusal counted), and `short_from`, the cut that
    maximises SQuAD F1 there;
@@ -42,11 +43,12 @@ from qa.eval.squad import squad_scores  # noqa: E402
 ANSWERABILITY = "answerability"
 
 
-def names_of(rows: list[dict], with_signals: bool) -> tuple[str, ...]:
-    """The features fitted: the reader's margins, or every feature the engine recorded."""
-    if not with_signals:
-        return ("margin", "paragraph_margin")
-    return tuple(FEATURES) + tuple(sorted(SIGNALS))
+MARGINS = ("margin", "paragraph_margin")
+# The feature sets tried, smallest first: the reader's margins; with the weighing checks'
+# signals; with the quote's coverage, cosine and span too.
+FEATURE_SETS = {"the margins": MARGINS,
+                "with the signals": MARGINS + tuple(sorted(SIGNALS)),
+                "every feature": tuple(FEATURES) + tuple(sorted(SIGNALS))}
 
 
 def matrix(rows: list[dict], names: tuple[str, ...]) -> np.ndarray:
@@ -133,24 +135,25 @@ def cuts_for(rows: list[dict], base: Decision, max_false: float,
 
 
 def choose(rows: list[dict], max_false: float) -> tuple[Decision, str]:
-    """The margins alone or every feature: the one with the lower log loss when each half of
-    the articles is predicted from the other half; then its cuts."""
+    """The feature set (`FEATURE_SETS`) with the lowest log loss when each half of the
+    articles is predicted from the other half; then its cuts."""
     usable = [r for r in rows if r.get("features") and not forced(r)]
     articles = sorted({r["article"] for r in usable})
     halves = [set(articles[0::2]), set(articles[1::2])]
     losses = {}
-    for with_signals in (False, True):
-        names, total = names_of(rows, with_signals), 0.0
+    for label, names in FEATURE_SETS.items():
+        total = 0.0
         for held in halves:
             train = [r for r in usable if r["article"] not in held]
             test = [r for r in usable if r["article"] in held]
             w = fit_raw(matrix(train, names), np.array([float(r["answerable"]) for r in train]))
             total += log_loss(w, matrix(test, names),
                               np.array([float(r["answerable"]) for r in test])) * len(test)
-        losses[with_signals] = total / len(usable)
-    names = names_of(rows, losses[True] < losses[False])
-    note = (f"cross-validated log loss: the margins {losses[False]:.4f}, every feature "
-            f"{losses[True]:.4f}")
+        losses[label] = total / len(usable)
+    best = min(losses, key=lambda label: losses[label])
+    names = FEATURE_SETS[best]
+    note = "cross-validated log loss: " + ", ".join(
+        f"{label} {loss:.4f}" for label, loss in losses.items()) + f"; fitted: {best}"
     return cuts_for(rows, fitted(rows, names), max_false), note
 
 

@@ -26,7 +26,7 @@ from qa.config import PROJECT_ROOT, Settings
 from qa.documents.sentences import split_sentences
 from qa.embedding import BULK_THREADS, MiniLMEmbedder
 from qa.pipeline import Pipeline
-from qa.store.index import build_index
+from qa.store.index_build import build_index
 
 ARTICLE = PROJECT_ROOT / "corpus" / "india-japan-semiconductors.txt"
 QUESTION_FILES = (PROJECT_ROOT / "tests" / "data" / "dev.jsonl",

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.config import Settings  # noqa: E402
 from qa.documents import library  # noqa: E402 - the path above makes the checkout importable
-from qa.store.index import build_index  # noqa: E402
+from qa.store.index_build import build_index  # noqa: E402
 
 WORDS = ("chip fab wafer yield plant supply chain design foundry memory package test cost "
          "subsidy state policy export import market demand talent skill research node "

@@ -49,7 +49,7 @@ def test_the_matcher_finds_a_place_under_another_of_its_names() -> None:
 
 
 def test_a_demonym_counts_as_in_the_corpus_when_its_place_is() -> None:
-    analyser = QuestionAnalyser(["In the Philippines, 80% of students attend private schools."],
-                                ["philippines"])
+    analyser = QuestionAnalyser.of_sentences(
+        ["In the Philippines, 80% of students attend private schools."], ["philippines"])
     assert analyser.family_in_corpus(stem("Filipino"))
     assert not analyser.family_in_corpus(stem("Swedish"))

@@ -12,7 +12,8 @@ from qa.config import Settings
 from qa.errors import IndexCorruptError
 from qa.pipeline import Pipeline
 from qa.store import generations
-from qa.store.index import FORMAT_VERSION, StaleIndex, build_index, load_index
+from qa.store.index import FORMAT_VERSION, StaleIndex, load_index
+from qa.store.index_build import build_index
 from tests.conftest import FakeEmbedder
 
 

@@ -76,7 +76,7 @@ def test_word_families_join_the_forms_of_one_name_only(a: str, b: str, family: b
 
 
 def test_a_name_counts_as_in_the_corpus_when_its_family_is() -> None:
-    analyser = QuestionAnalyser(["Most pupils in Germany attend state schools."],
+    analyser = QuestionAnalyser.of_sentences(["Most pupils in Germany attend state schools."],
                                 ["most", "pupils", "germany", "attend", "state", "schools"])
     assert analyser.family_in_corpus(stem("Germans"))
     assert not analyser.family_in_corpus(stem("Georgia"))

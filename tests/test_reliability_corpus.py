@@ -14,7 +14,7 @@ from qa.config import Settings
 from qa.documents import corpus
 from qa.errors import CorpusError
 from qa.pipeline import Pipeline
-from qa.store.index import build_index
+from qa.store.index_build import build_index
 from tests.conftest import ARTICLE, FakeEmbedder
 
 # file name → (bytes, what the skip message says)

@@ -21,7 +21,8 @@ from qa.config import Settings
 from qa.errors import IndexError_
 from qa.pipeline import Pipeline
 from qa.store import generations
-from qa.store.index import build_index, load_index
+from qa.store.index import load_index
+from qa.store.index_build import build_index
 from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = "# Notes\n\nThe fab in Dholera will employ 3,000 people by 2027.\n"
@@ -34,7 +35,7 @@ import os, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from qa.store import generations, index
+from qa.store import generations, index_build
 from tests.conftest import FakeEmbedder
 
 corpus, index_dir, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -71,7 +72,7 @@ def logged_lock(folder, timeout_s=600.0):
         print("UNLOCKED", time.time(), flush=True)
 
 np.save, os.replace, generations.build_lock = save_then_pause, pause_then_replace, logged_lock
-report = index.build_index(corpus, index_dir, Embedder())
+report = index_build.build_index(corpus, index_dir, Embedder())
 print("DONE", report.documents, flush=True)
 """
 
@@ -119,8 +120,11 @@ def test_build_killed_part_way_leaves_the_previous_index(article_settings: Setti
     assert build_index(article_settings.corpus_dir, article_settings.index_dir,
                        FakeEmbedder()).documents == 2
     leftovers = [p.name for p in article_settings.index_dir.iterdir()
-                 if p.name not in (".lock", generations.CURRENT)]
+                 if p.name not in (".lock", generations.CURRENT, "segments")]
     assert len(leftovers) == 1 and leftovers[0].startswith("g-"), leftovers
+    # the documents' segments are a cache: whole files, each named by its content key
+    assert all(not p.name.startswith(".") for p in
+               (article_settings.index_dir / "segments").iterdir())
 
 
 def test_a_waiting_build_gives_up_with_a_message(article_settings: Settings) -> None:

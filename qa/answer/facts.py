@@ -5,14 +5,14 @@ capitalise, their titles, section headings and contrasting paragraphs. It decide
 
 from __future__ import annotations
 
+from qa.answer import corpus_statistics
 from qa.answer.antonyms import default_antonyms
 from qa.answer.broad import Contrasts, Headings
-from qa.answer.evidence import Matcher, find_aliases, find_initialisms, find_long_forms
+from qa.answer.evidence import Matcher
 from qa.answer.question import QuestionAnalyser, Term, family_in, is_acronym
-from qa.answer.spans import proper_words
 from qa.embedding import known_words
 from qa.store.index import LoadedIndex
-from qa.text import content_stems, family_roots, tokenize
+from qa.text import content_stems, family_roots
 
 
 class CorpusFacts:
@@ -20,14 +20,16 @@ class CorpusFacts:
 
     def __init__(self, index: LoadedIndex) -> None:
         self._index = index
+        self._by_document = corpus_statistics.by_document(index)
         self._doc_words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        texts = [s.text for p in index.paragraphs for s in p.sentences]
-        self.analyser = QuestionAnalyser(texts, index.words, known_words())
+        counts = corpus_statistics.merge(list(self._by_document.values()))
+        self.analyser = QuestionAnalyser(counts.doc_freq, counts.sentences, counts.roots,
+                                         index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
-                               find_aliases(p.text for p in index.paragraphs))
-        self.initialisms = find_initialisms(p.text for p in index.paragraphs)
-        self.long_forms = find_long_forms(p.text for p in index.paragraphs)
-        self.proper_words = proper_words(texts)
+                               {k: set(v) for k, v in counts.aliases.items()})
+        self.initialisms = set(counts.initialisms)
+        self.long_forms = counts.long_forms
+        self.proper_words = frozenset(counts.proper_words)
         self.antonyms = default_antonyms()
         self.titles = {d.doc: d.title for d in index.documents}
         self.title_roots = {d.doc: roots(d.title) for d in index.documents}
@@ -51,9 +53,9 @@ class CorpusFacts:
     def _words_of(self, doc: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems, family roots) of one document's sentences, gathered on first use."""
         if doc not in self._doc_words:
-            stems = frozenset(t.stem for p in self._index.paragraphs if p.doc == doc
-                              for s in p.sentences for t in tokenize(s.text))
-            self._doc_words[doc] = (stems, frozenset(r for s in stems for r in family_roots(s)))
+            counts = self._by_document.get(doc)
+            self._doc_words[doc] = ((counts.stems(), frozenset(counts.roots)) if counts
+                                    else (frozenset(), frozenset()))
         return self._doc_words[doc]
 
     def checkable_entity(self, term: Term) -> bool:

@@ -92,20 +92,28 @@ def family_in(stem_: str, stems: Container[str], roots: AbstractSet[str]) -> boo
 class QuestionAnalyser:
     """Turns question text into QuestionInfo, using the corpus vocabulary and frequencies."""
 
-    def __init__(self, sentence_texts: Iterable[str], vocabulary: Iterable[str],
-                 dictionary: frozenset[str] = frozenset()) -> None:
+    def __init__(self, doc_freq: dict[str, int], sentence_count: int, roots: Iterable[str],
+                 vocabulary: Iterable[str], dictionary: frozenset[str] = frozenset()) -> None:
+        self.sentence_count = max(1, sentence_count)
+        self.doc_freq = doc_freq  # stem → sentences holding it
+        self.family_roots = set(roots)
+        self.vocabulary = sorted(set(vocabulary))
+        self.known_norms = set(self.vocabulary)
+        self.dictionary = dictionary  # real English words: never repaired as typos
+        self.max_idf = math.log(1 + self.sentence_count / 0.5)
+
+    @classmethod
+    def of_sentences(cls, sentence_texts: Iterable[str], vocabulary: Iterable[str],
+                     dictionary: frozenset[str] = frozenset()) -> QuestionAnalyser:
+        """Counted from the sentences themselves (`qa.answer.corpus_statistics` counts a
+        corpus once per document)."""
         doc_freq: Counter[str] = Counter()
         count = 0
         for text in sentence_texts:
             count += 1
             doc_freq.update({t.stem for t in tokenize(text)})
-        self.sentence_count = max(1, count)
-        self.doc_freq = doc_freq
-        self.family_roots = {root for s in doc_freq for root in family_roots(s)}
-        self.vocabulary = sorted(set(vocabulary))
-        self.known_norms = set(self.vocabulary)
-        self.dictionary = dictionary  # real English words: never repaired as typos
-        self.max_idf = math.log(1 + self.sentence_count / 0.5)
+        roots = {root for s in doc_freq for root in family_roots(s)}
+        return cls(dict(doc_freq), count, roots, vocabulary, dictionary)
 
     def idf(self, stem_: str) -> float:
         df = self.doc_freq.get(stem_, 0)

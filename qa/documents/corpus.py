@@ -27,6 +27,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml", ".pdf", ".csv", 
                       ".tiff")
 TEXT_SUFFIXES = (".txt", ".md")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # per file, any format; the README states it
+PARSER_VERSION = 2  # changes what a file parses into; 2: "v." (Wisconsin v. Yoder) ends no sentence
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,3}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -82,8 +83,10 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     return documents, warnings
 
 
-def load_document(path: Path) -> Document:
-    """Parse one file into a Document, or raise DocumentError naming the file."""
+def load_document(path: Path, name: str | None = None) -> Document:
+    """Parse one file into a Document, or raise DocumentError naming the file; `name`: the
+    file name it will have in the corpus (its id comes from it), when not `path`'s."""
+    name = name or path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise DocumentError(f"{path.name}: unsupported file type (supported: {supported}).")
@@ -101,7 +104,7 @@ def load_document(path: Path) -> Document:
         extracted = formats.read(path)
         blocks = [_Block(b.text, role=b.role, page=b.page, table=b.table, row=b.row,
                          ocr=b.ocr) for b in extracted.blocks]
-        document = document_from_blocks(blocks, doc_id_for(path), path.name, extracted.title,
+        document = document_from_blocks(blocks, doc_id_for(Path(name)), name, extracted.title,
                                         tuple(extracted.warnings))
         if not document.paragraphs:
             raise DocumentError(f"{path.name}: empty document (no text).")
@@ -113,7 +116,7 @@ def load_document(path: Path) -> Document:
                             f"{error.start}).") from error
     if "\x00" in raw:
         raise DocumentError(f"{path.name}: contains NUL bytes; not a text document.")
-    document = parse_document(raw, doc_id=doc_id_for(path), path=path.name,
+    document = parse_document(raw, doc_id=doc_id_for(Path(name)), path=name,
                               markdown=path.suffix.lower() == ".md")
     if not document.paragraphs:
         raise DocumentError(f"{path.name}: empty document (no text).")

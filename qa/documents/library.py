@@ -36,8 +36,9 @@ from qa.documents.corpus import corpus_files, doc_id_for, load_document
 from qa.documents.reports import Added, AddReport, Entry, Listing, RemoveReport, replace_status
 from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
-from qa.store import open_store
+from qa.store import open_store, segments
 from qa.store.index import BuildReport, corpus_hash
+from qa.types import Document
 
 if TYPE_CHECKING:
     from qa.store.milvus_store import MilvusStore
@@ -73,7 +74,8 @@ def add(settings: Settings, embedder: Embedder, paths: list[Path], replace: bool
         plan: list[tuple[Path, Path, list[Path], Added]] = []
         for number, source in enumerate(paths):
             step(0.1 * number / len(paths), f"Reading {source.name}")
-            plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan]))
+            plan.append(_plan_add(corpus, source, replace, [p[1] for p in plan],
+                                  _reader_for(settings, embedder)))
             _same_library(libraries, plan[-1], library)
         store = open_store(settings)
         if store.shared:  # the library is the store, not this machine's corpus folder
@@ -204,12 +206,26 @@ def _same_library(libraries: Libraries, item: tuple[Path, Path, list[Path], Adde
                             f"another library; rename the file, or remove that document first.")
 
 
-def _plan_add(corpus: Path, source: Path, replace: bool,
-              planned: list[Path]) -> tuple[Path, Path, list[Path], Added]:
+def _reader_for(settings: Settings, embedder: Embedder) -> Callable[[Path, str], Document]:
+    """How `add` reads a file it is given, as the corpus file it will be: from the segment
+    `LivePipeline.add` made before taking the lock (no second parse of a long file under
+    it), else parsed (raising DocumentError naming the file)."""
+    def read(source: Path, name: str) -> Document:
+        if not settings.store.strip():  # the index folder keeps segments
+            segment = segments.load_segment(settings.index_dir,
+                                            segments.segment_key(source, embedder, name))
+            if segment is not None:
+                return segment.document
+        return load_document(source, name)
+    return read
+
+
+def _plan_add(corpus: Path, source: Path, replace: bool, planned: list[Path],
+              read: Callable[[Path, str], Document]) -> tuple[Path, Path, list[Path], Added]:
     if not source.is_file():
         raise InputError(f"{source}: no such file.")
-    document = load_document(source)  # raises DocumentError naming the file
     target = corpus / safe_name(source)
+    document = read(source, target.name)  # raises DocumentError naming the file
     if target in planned:
         raise InputError(f"{source.name}: another file of this command is also named "
                          f"{target.name}.")

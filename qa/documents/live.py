@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
+from qa.answer import corpus_statistics
 from qa.config import Settings
 from qa.documents import library
 from qa.embedding import Embedder
 from qa.pipeline import Pipeline
-from qa.store import open_store, prepared
-from qa.store.lexical import passage_text
+from qa.store import open_store, segments
 from qa.types import Answer, Document
 
 log = logging.getLogger(__name__)
@@ -80,33 +79,25 @@ class LivePipeline:
     def add(self, paths: list[Path], replace: bool = False,
             progress: library.Progress | None = None,
             library_name: str = library.DEFAULT_LIBRARY) -> library.AddReport:
-        """Add files to the corpus and index them, then serve the new index. The embedding is
-        done first, outside the lock (`qa.store.prepared`), so other adds and removes wait only for
-        the short build that follows."""
-        files: list[Path] = []
-        try:
-            if not self.store.shared:
-                if progress is not None:
-                    progress(0.05, "Embedding (the library stays open meanwhile)")
-                files = prepared.prepare(paths, self.settings.index_dir, self.embedder,
-                                         self._known_key(), progress=True)
-            with self._changing:
-                settings, embedder = self.settings, self.embedder
-                report = library.add(settings, embedder, paths, replace=replace,
-                                     progress=progress, bars=True, library=library_name)
-            if report.build is not None:
-                self._serve_latest()
-            return report
-        finally:
-            prepared.discard(files)
-
-    def _known_key(self) -> Callable[[str], bool]:
-        """A test for texts the served index already embedded (by `prepared.text_key`)."""
-        index = self.current.index
-        keys = {prepared.text_key(passage_text(p)) for p in index.paragraphs}
-        keys.update(prepared.text_key(s.text) for p in index.paragraphs for s in p.sentences)
-        keys.update(prepared.text_key(w) for w in index.words)
-        return keys.__contains__
+        """Add files to the corpus and index them, then serve the new index. The files are
+        parsed, tokenized and embedded first, outside the lock (`qa.store.segments.prepare`),
+        so other adds and removes wait only for the short build that assembles them."""
+        if not self.store.shared:
+            if progress is not None:
+                progress(0.05, "Reading and embedding (the library stays open meanwhile)")
+            made = segments.prepare([(p, library.safe_name(p)) for p in paths],
+                                    self.settings.index_dir, self.embedder,
+                                    served=self.current.index, progress=True)
+            for segment in made:  # the engine's counts too, so that the load only merges
+                corpus_statistics.save_counts(self.settings.index_dir / segments.SEGMENTS_DIR,
+                                              segment.key, segment.document.paragraphs)
+        with self._changing:
+            settings, embedder = self.settings, self.embedder
+            report = library.add(settings, embedder, paths, replace=replace,
+                                 progress=progress, bars=True, library=library_name)
+        if report.build is not None:
+            self._serve_latest()
+        return report
 
     def remove(self, name: str) -> library.RemoveReport:
         """Remove a document (id or file name) from the corpus and the index, then serve that."""

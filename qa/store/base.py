@@ -33,7 +33,8 @@ from qa.documents.corpus import corpus_files
 from qa.embedding import Embedder
 from qa.errors import InputError
 from qa.store import generations
-from qa.store.index import BuildReport, LoadedIndex, build_index, corpus_hash, load_index
+from qa.store.index import BuildReport, LoadedIndex, corpus_hash, load_index
+from qa.store.index_build import build_index
 
 Scope = frozenset[str]  # the document ids a search may return; None: every document
 

@@ -1,38 +1,36 @@
-"""Build, save and load the searchable index: FAISS over paragraphs plus sentence vectors.
+"""The searchable index folder: what a generation holds, and loading it.
 
-A generation folder (see `qa.store.generations`) holds:
+A generation folder (see `qa.store.generations`; built by `qa.store.index_build`) holds:
     manifest.json        format version, embedder id and dimension, corpus hash, build time
     paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences)
     paragraphs.faiss     FAISS index over paragraph vectors (inner product = cosine)
     paragraph_vectors.npy, sentence_vectors.npy, word_vectors.npy + words.json
 Loading checks the manifest against the corpus and embedder: stale → StaleIndex, damaged →
-IndexCorruptError. Vectors are reused by content hash, so a rebuild embeds only new text.
+IndexCorruptError. Each document's parsed, tokenized and embedded form is kept beside the
+generations, in `segments/` (`qa.store.segments`), so a rebuild works only on new files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from qa.documents.corpus import load_corpus
+from qa.documents.corpus import PARSER_VERSION
 from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
 from qa.store import generations
-from qa.store.faiss_index import load_faiss, make_faiss_index
-from qa.store.lexical import build_bm25, load_bm25, passage_text, save_bm25
-from qa.store.prepared import embed_cached, prepared_vectors, text_key
-from qa.text import content_vocabulary
-from qa.types import Document, Paragraph, Sentence
+from qa.store.document_json import document_from_json
+from qa.store.faiss_index import load_faiss
+from qa.store.lexical import load_bm25
+from qa.types import Document, Paragraph
 
 FORMAT_VERSION = 2  # 2: the sentence FAISS index and BM25 are saved with the build
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
-PARSER_VERSION = 2  # 2: "v." (Wisconsin v. Yoder) ends no sentence
 
 
 class StaleIndex(IndexError_):
@@ -70,6 +68,7 @@ class LoadedIndex:
     bm25: Any = None
     sentence_offsets: list[int] = field(default_factory=list)
     rankings: Any = None  # the store's searches (`qa.store.Rankings`); None: in memory
+    segments_dir: Path | None = None  # where per-document caches live (the index folder's)
 
     def __post_init__(self) -> None:
         offsets, total = [], 0
@@ -92,50 +91,6 @@ def corpus_hash(corpus_dir: Path) -> str:
             except OSError:  # skipped by load_corpus; readable again later means stale
                 digest.update(b"unreadable")
     return digest.hexdigest()
-
-
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
-                progress: bool = False) -> BuildReport:
-    """Parse the corpus, embed what is new, write a generation and publish it atomically."""
-    started = time.perf_counter()
-    with generations.build_lock(index_dir):
-        documents, warnings = load_corpus(corpus_dir)
-        paragraphs = [p for d in documents for p in d.paragraphs]
-        sentences = [s.text for p in paragraphs for s in p.sentences]
-        cache = _previous_vectors(index_dir, embedder)
-        previous_documents = _previous_documents(index_dir)
-        built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        para_vectors, reused_p = embed_cached(
-            [passage_text(p) for p in paragraphs], embedder, cache, progress, "paragraphs")
-        sent_vectors, reused_s = embed_cached(sentences, embedder, cache, progress, "sentences")
-        words = sorted(content_vocabulary(p.text for p in paragraphs))
-        word_vectors, reused_w = embed_cached(words, embedder, cache, False, "words")
-        generation = generations.new_generation(index_dir)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "embedder": {"id": embedder.id, "dim": embedder.dim},
-            "corpus_hash": corpus_hash(corpus_dir),
-            "corpus_dir": str(corpus_dir),
-            "built_at": built_at,
-            "documents": [_document_entry(d, previous_documents, built_at) for d in documents],
-            "counts": {"paragraphs": len(paragraphs), "sentences": len(sentences),
-                       "words": len(words)},
-            "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
-            "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
-        }
-        _write_json(generation / "paragraphs.json", [document_json(d) for d in documents])
-        save_bm25(build_bm25(paragraphs), generation / "bm25")
-        np.save(generation / "paragraph_vectors.npy", para_vectors)
-        np.save(generation / "sentence_vectors.npy", sent_vectors)
-        np.save(generation / "word_vectors.npy", word_vectors)
-        _write_json(generation / "words.json", words)
-        _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
-        generations.publish(index_dir, generation)
-    total = len(paragraphs) + len(sentences) + len(words)
-    reused = reused_p + reused_s + reused_w
-    return BuildReport(len(documents), len(paragraphs), len(sentences), total - reused, reused,
-                       time.perf_counter() - started, warnings,
-                       paragraphs_embedded=len(paragraphs) - reused_p)
 
 
 def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
@@ -189,7 +144,8 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
         raise IndexCorruptError(index_dir, f"the sentence index holds {sentence_faiss.ntotal} "
                                 f"vectors for {len(rows)} sentences")
     return LoadedIndex(manifest, documents, paragraphs, faiss_index, paragraph_vectors,
-                       sentence_vectors, rows, words, word_vectors, sentence_faiss, bm25)
+                       sentence_vectors, rows, words, word_vectors, sentence_faiss, bm25,
+                       segments_dir=index_dir / "segments")
 
 
 def _check_manifest(manifest: Any, index_dir: Path, embedder: Embedder) -> None:
@@ -224,69 +180,3 @@ def _check_shapes(index_dir: Path, dim: int, faiss_index: Any, paragraphs: list[
             problems.append(f"{name} vectors have shape {matrix.shape}, expected ({count}, {dim})")
     if problems:
         raise IndexCorruptError(index_dir, "; ".join(problems))
-
-
-def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the live generation by text hash, if it was built by the same embedder, and
-    those embedded ahead of this build (`qa.store.prepared`)."""
-    cache: dict[str, np.ndarray] = prepared_vectors(index_dir, embedder)
-    try:
-        index = load_index(Path("."), index_dir, embedder, check_corpus=False)
-    except Exception:  # nothing reusable; a full build follows
-        return cache
-    for paragraph, vector in zip(index.paragraphs, index.paragraph_vectors, strict=True):
-        cache[text_key(passage_text(paragraph))] = vector
-    texts = [s.text for p in index.paragraphs for s in p.sentences]
-    cache.update({text_key(t): v for t, v in zip(texts, index.sentence_vectors, strict=True)})
-    cache.update({text_key(w): v for w, v in zip(index.words, index.word_vectors, strict=True)})
-    return cache
-
-
-def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
-    """The live manifest's document entries by id (empty when there is no readable one)."""
-    generation = generations.current_generation(index_dir)
-    try:
-        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        return {entry["doc"]: entry for entry in manifest["documents"]}
-    except Exception:  # no index yet, or a damaged one: every document counts as new
-        return {}
-
-
-def _document_entry(document: Document, previous: dict[str, dict[str, Any]],
-                    built_at: str) -> dict[str, Any]:
-    """A manifest row; `indexed_at` stays that of the last build that saw this content."""
-    content = text_key(json.dumps(document_json(document), ensure_ascii=False))
-    before = previous.get(document.doc, {})
-    indexed_at = before.get("indexed_at") if before.get("content") == content else None
-    return {"doc": document.doc, "title": document.title, "path": document.path,
-            "paragraphs": len(document.paragraphs),
-            "pages": max((p.page or 0 for p in document.paragraphs), default=0) or None,
-            "content": content, "indexed_at": indexed_at or built_at}
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-def document_json(document: Document) -> dict[str, Any]:
-    return {
-        "doc": document.doc, "title": document.title, "path": document.path,
-        "paragraphs": [{"number": p.number, "text": p.text, "role": p.role,
-                        "section": p.section,
-                        "sentences": [[s.start, s.end] for s in p.sentences],
-                        **({"page": p.page} if p.page is not None else {}),
-                        **({"table": p.table, "row": p.row} if p.table is not None else {}),
-                        **({"ocr": True} if p.ocr else {})}
-                       for p in document.paragraphs],
-    }
-
-
-def document_from_json(data: dict[str, Any]) -> Document:
-    paragraphs = []
-    for p in data["paragraphs"]:
-        text = p["text"]
-        sentences = tuple(Sentence(a, b, text[a:b]) for a, b in p["sentences"])
-        paragraphs.append(Paragraph(data["doc"], p["number"], text, p["role"], p["section"],
-                                    sentences, page=p.get("page"), table=p.get("table"),
-                                    row=p.get("row"), ocr=bool(p.get("ocr"))))
-    return Document(data["doc"], data["title"], data["path"], tuple(paragraphs))

@@ -22,11 +22,15 @@ def passage_text(paragraph: Paragraph) -> str:
 
 
 def build_bm25(paragraphs: list[Paragraph]) -> Any:
+    return bm25_from_tokens([bm25_tokens(passage_text(p)) or [EMPTY_TOKEN] for p in paragraphs])
+
+
+def bm25_from_tokens(tokens: list[list[str]]) -> Any:
+    """The BM25 index over paragraphs given as their `bm25_tokens` (one list per row)."""
     import bm25s
 
     bm25 = bm25s.BM25()
-    bm25.index([bm25_tokens(passage_text(p)) or [EMPTY_TOKEN] for p in paragraphs],
-               show_progress=False)
+    bm25.index(tokens, show_progress=False)
     return bm25
 
 

@@ -34,7 +34,7 @@ from qa.store.milvus_schema import (
     source_hash,
     word_key,
 )
-from qa.store.prepared import embed_cached, text_key
+from qa.store.vector_cache import embed_cached, text_key
 from qa.text import content_vocabulary
 from qa.types import Document
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from qa.documents.corpus import PARSER_VERSION
 from qa.errors import IndexError_
-from qa.store.index import PARSER_VERSION, document_from_json, document_json
-from qa.store.prepared import text_key
+from qa.store.document_json import document_from_json, document_json
+from qa.store.vector_cache import text_key
 from qa.text import bm25_tokens
 from qa.types import Document, Paragraph
 

@@ -1,0 +1,157 @@
+"""Build a generation of the index folder from the corpus's per-document segments.
+
+`build_index` lists the corpus folder, takes each file's segment (`qa.store.segments`: parsed,
+tokenized and embedded once, by content), stacks their vectors, builds the two FAISS indexes
+and BM25 over them, writes the generation (`qa.store.index` says what it holds and loads it)
+and publishes it atomically (`qa.store.generations`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.embedding import Embedder
+from qa.errors import CorpusError, DocumentError
+from qa.store import generations
+from qa.store import segments as segments_module
+from qa.store.faiss_index import make_faiss_index
+from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash, load_index
+from qa.store.lexical import bm25_from_tokens, save_bm25
+from qa.store.segments import Segment
+from qa.store.vector_cache import VectorCache, served_vectors
+
+log = logging.getLogger(__name__)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+                progress: bool = False) -> BuildReport:
+    """Assemble the corpus's segments (`qa.store.segments`: each file parsed, tokenized and
+    embedded once, by content) into a generation and publish it atomically."""
+    started = time.perf_counter()
+    with generations.build_lock(index_dir):
+        segments, warnings = _segments(corpus_dir, index_dir, embedder, progress)
+        paragraphs = sum(s.meta["paragraphs"] for s in segments)
+        previous_documents = _previous_documents(index_dir)
+        built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        para_vectors = _stack([s.paragraph_vectors for s in segments], embedder.dim)
+        sent_vectors = _stack([s.sentence_vectors for s in segments], embedder.dim)
+        by_word = {w: (s.word_vectors, i) for s in segments for i, w in enumerate(s.words)}
+        words = sorted(by_word)
+        word_vectors = np.zeros((len(words), embedder.dim), dtype=np.float32)
+        for i, word in enumerate(words):
+            matrix, row = by_word[word]
+            word_vectors[i] = matrix[row]
+        generation = generations.new_generation(index_dir)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "embedder": {"id": embedder.id, "dim": embedder.dim},
+            "corpus_hash": corpus_hash(corpus_dir),
+            "corpus_dir": str(corpus_dir),
+            "built_at": built_at,
+            "documents": [_document_entry(s, previous_documents, built_at) for s in segments],
+            "segments": [s.key for s in segments],
+            "counts": {"paragraphs": paragraphs, "sentences": len(sent_vectors),
+                       "words": len(words)},
+            "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
+            "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
+        }
+        (generation / "paragraphs.json").write_text(  # the segments' JSON, not parsed again
+            "[" + ",".join(s.raw for s in segments) + "]", encoding="utf-8")
+        save_bm25(bm25_from_tokens([t for s in segments for t in s.tokens]),
+                  generation / "bm25")
+        np.save(generation / "paragraph_vectors.npy", para_vectors)
+        np.save(generation / "sentence_vectors.npy", sent_vectors)
+        np.save(generation / "word_vectors.npy", word_vectors)
+        _write_json(generation / "words.json", words)
+        _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
+        generations.publish(index_dir, generation)
+        segments_module.prune(index_dir, {s.key for s in segments})
+    made = [s for s in segments if not s.reused]
+    embedded = sum(s.embedded for s in made)
+    total = paragraphs + len(sent_vectors) + len(words)
+    return BuildReport(len(segments), paragraphs, len(sent_vectors), embedded,
+                       total - embedded, time.perf_counter() - started, warnings,
+                       paragraphs_embedded=sum(s.paragraphs_embedded for s in made))
+
+
+def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder,
+              progress: bool) -> tuple[list[Segment], list[str]]:
+    """Each readable file's segment, and one warning per file that was skipped (as
+    `load_corpus` words them). New segments reuse the live generation's vectors."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"The corpus folder {corpus_dir} does not exist.")
+    segments: list[Segment] = []
+    warnings: list[str] = []
+    cache: VectorCache | None = None
+    for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
+        if path.name.startswith("."):
+            continue
+        try:
+            key = segments_module.segment_key(path, embedder)
+            segment = segments_module.load_segment(index_dir, key)
+            if segment is None:
+                cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
+                segment = segments_module.make_segment(path, key, embedder, cache, progress)
+                segments_module.save_segment(index_dir, segment)
+            segments.append(segment)
+            for warning in segment.meta.get("warnings", ()):
+                log.warning("%s", warning)
+        except DocumentError as error:
+            warnings.append(str(error))
+            log.warning("%s", error)
+        except OSError as error:  # unreadable (permissions, vanished mid-scan): skip it too
+            warnings.append(f"{path.name}: cannot be read ({error.strerror or error}).")
+            log.warning("%s", warnings[-1])
+    if not segments:
+        detail = f" ({'; '.join(warnings)})" if warnings else ""
+        raise CorpusError(f"No usable document in {corpus_dir}{detail}.")
+    return segments, warnings
+
+
+def _stack(matrices: list[np.ndarray], dim: int) -> np.ndarray:
+    return (np.concatenate(matrices).astype(np.float32, copy=False) if matrices
+            else np.zeros((0, dim), dtype=np.float32))
+
+
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> VectorCache:
+    """The live generation's vectors by text key, if it was built by the same embedder (an
+    edited file's unchanged paragraphs are not embedded again)."""
+    try:
+        return served_vectors(load_index(Path("."), index_dir, embedder, check_corpus=False))
+    except Exception:  # nothing reusable; everything new is embedded
+        return served_vectors(None)
+
+
+def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
+    """The live manifest's document entries by id (empty when there is no readable one)."""
+    generation = generations.current_generation(index_dir)
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        return {entry["doc"]: entry for entry in manifest["documents"]}
+    except Exception:  # no index yet, or a damaged one: every document counts as new
+        return {}
+
+
+def _document_entry(segment: Segment, previous: dict[str, dict[str, Any]],
+                    built_at: str) -> dict[str, Any]:
+    """A manifest row; `indexed_at` stays that of the last build that saw this content (the
+    segment's key: the file's name and bytes, the parser and the embedder)."""
+    meta = segment.meta
+    before = previous.get(meta["doc"], {})
+    indexed_at = before.get("indexed_at") if before.get("content") == segment.key else None
+    return {"doc": meta["doc"], "title": meta["title"], "path": meta["path"],
+            "paragraphs": meta["paragraphs"], "pages": meta["pages"], "content": segment.key,
+            "indexed_at": indexed_at or built_at}
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+__all__ = ["build_index"]

@@ -38,7 +38,6 @@ from qa.embedding import Embedder
 from qa.errors import DocumentError, InputError
 from qa.store import open_store, segments
 from qa.store.index import BuildReport, corpus_hash
-from qa.types import Document
 
 if TYPE_CHECKING:
     from qa.store.milvus_store import MilvusStore
@@ -206,26 +205,29 @@ def _same_library(libraries: Libraries, item: tuple[Path, Path, list[Path], Adde
                             f"another library; rename the file, or remove that document first.")
 
 
-def _reader_for(settings: Settings, embedder: Embedder) -> Callable[[Path, str], Document]:
-    """How `add` reads a file it is given, as the corpus file it will be: from the segment
-    `LivePipeline.add` made before taking the lock (no second parse of a long file under
-    it), else parsed (raising DocumentError naming the file)."""
-    def read(source: Path, name: str) -> Document:
+def _reader_for(settings: Settings, embedder: Embedder
+                ) -> Callable[[Path, str], tuple[int, tuple[str, ...]]]:
+    """How `add` reads a file it is given, as the corpus file it will be — its paragraphs
+    and warnings: from the segment `LivePipeline.add` made before taking the lock (no second
+    parse of a long file under it), else parsed (raising DocumentError naming the file)."""
+    def read(source: Path, name: str) -> tuple[int, tuple[str, ...]]:
         if not settings.store.strip():  # the index folder keeps segments
             segment = segments.load_segment(settings.index_dir,
                                             segments.segment_key(source, embedder, name))
             if segment is not None:
-                return segment.document
-        return load_document(source, name)
+                return segment.meta["paragraphs"], tuple(segment.meta.get("warnings", ()))
+        document = load_document(source, name)
+        return len(document.paragraphs), document.warnings
     return read
 
 
 def _plan_add(corpus: Path, source: Path, replace: bool, planned: list[Path],
-              read: Callable[[Path, str], Document]) -> tuple[Path, Path, list[Path], Added]:
+              read: Callable[[Path, str], tuple[int, tuple[str, ...]]]
+              ) -> tuple[Path, Path, list[Path], Added]:
     if not source.is_file():
         raise InputError(f"{source}: no such file.")
     target = corpus / safe_name(source)
-    document = read(source, target.name)  # raises DocumentError naming the file
+    paragraphs, warnings = read(source, target.name)  # raises DocumentError naming the file
     if target in planned:
         raise InputError(f"{source.name}: another file of this command is also named "
                          f"{target.name}.")
@@ -243,7 +245,7 @@ def _plan_add(corpus: Path, source: Path, replace: bool, planned: list[Path],
     else:
         status = "replaced" if existing is not None or others else "added"
     return source, target, others, Added(str(source), target.name, doc_id_for(target),
-                                         len(document.paragraphs), status, document.warnings)
+                                         paragraphs, status, warnings)
 
 
 @contextmanager

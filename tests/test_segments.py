@@ -17,7 +17,8 @@ from qa.store.index import load_index
 from qa.store.index_build import build_index
 from tests.conftest import FakeEmbedder, copy_of_article
 
-NOTE = "# Garden notes\n\nThe quince tree was planted in 2019 by the United Nations Food Programme (UNFP).\n"
+NOTE = ("# Garden notes\n\nThe quince tree was planted in 2019 by the United Nations Food "
+        "Programme (UNFP).\n")
 
 
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:

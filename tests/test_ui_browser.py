@@ -233,7 +233,7 @@ def test_phone_width_stacks_the_panes_and_still_reveals_the_source(session: Sess
     answer = ask(page, "What did the tour of TEL Miyagi showcase?")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     answer.locator("a.qa-cite").first.click()
-    expect(page.locator("#qa-article mark.qa-hit")).to_be_in_viewport()
+    expect(page.locator("#qa-article mark.qa-hit")).to_be_in_viewport(timeout=15_000)
 
 
 def test_upload_makes_a_document_askable_and_citations_switch_the_pane(session: Session,

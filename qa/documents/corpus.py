@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from qa.documents.sentences import split_sentences
 from qa.errors import CorpusError, DocumentError
 from qa.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml", ".pdf", ".csv", ".xlsx",
                       ".ods", ".docx", ".pptx", ".epub", ".png", ".jpg", ".jpeg", ".tif",
@@ -60,16 +62,24 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     """Every readable document in `corpus_dir`, and one warning per file that was skipped."""
+    return read_corpus(corpus_dir, load_document, lambda document: document.warnings)
+
+
+def read_corpus(corpus_dir: Path, read: Callable[[Path], T],
+                warnings_of: Callable[[T], Iterable[str]]) -> tuple[list[T], list[str]]:
+    """`read` of every file in `corpus_dir` (not hidden), in name order, and one warning per
+    file that could not be read (a DocumentError's message, or an OSError); the warnings of
+    the files read (`warnings_of`) are logged. Raises CorpusError when no file was read."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"The corpus folder {corpus_dir} does not exist.")
-    documents: list[Document] = []
+    read_ones: list[T] = []
     warnings: list[str] = []
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
         if path.name.startswith("."):
             continue
         try:
-            documents.append(load_document(path))
-            for warning in documents[-1].warnings:
+            read_ones.append(read(path))
+            for warning in warnings_of(read_ones[-1]):
                 log.warning("%s", warning)
         except DocumentError as error:
             warnings.append(str(error))
@@ -77,10 +87,10 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
         except OSError as error:  # unreadable (permissions, vanished mid-scan): skip it too
             warnings.append(f"{path.name}: cannot be read ({error.strerror or error}).")
             log.warning("%s", warnings[-1])
-    if not documents:
+    if not read_ones:
         detail = f" ({'; '.join(warnings)})" if warnings else ""
         raise CorpusError(f"No usable document in {corpus_dir}{detail}.")
-    return documents, warnings
+    return read_ones, warnings
 
 
 def load_document(path: Path, name: str | None = None) -> Document:

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from qa.documents.corpus import read_corpus
 from qa.embedding import Embedder
-from qa.errors import CorpusError, DocumentError
 from qa.store import generations
 from qa.store import segments as segments_module
 from qa.store.faiss_index import make_faiss_index
@@ -84,34 +84,19 @@ def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder,
               progress: bool) -> tuple[list[Segment], list[str]]:
     """Each readable file's segment, and one warning per file that was skipped (as
     `load_corpus` words them). New segments reuse the live generation's vectors."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"The corpus folder {corpus_dir} does not exist.")
-    segments: list[Segment] = []
-    warnings: list[str] = []
     cache: VectorCache | None = None
-    for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
-        if path.name.startswith("."):
-            continue
-        try:
-            key = segments_module.segment_key(path, embedder)
-            segment = segments_module.load_segment(index_dir, key)
-            if segment is None:
-                cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
-                segment = segments_module.make_segment(path, key, embedder, cache, progress)
-                segments_module.save_segment(index_dir, segment)
-            segments.append(segment)
-            for warning in segment.meta.get("warnings", ()):
-                log.warning("%s", warning)
-        except DocumentError as error:
-            warnings.append(str(error))
-            log.warning("%s", error)
-        except OSError as error:  # unreadable (permissions, vanished mid-scan): skip it too
-            warnings.append(f"{path.name}: cannot be read ({error.strerror or error}).")
-            log.warning("%s", warnings[-1])
-    if not segments:
-        detail = f" ({'; '.join(warnings)})" if warnings else ""
-        raise CorpusError(f"No usable document in {corpus_dir}{detail}.")
-    return segments, warnings
+
+    def read(path: Path) -> Segment:
+        nonlocal cache
+        key = segments_module.segment_key(path, embedder)
+        segment = segments_module.load_segment(index_dir, key)
+        if segment is None:
+            cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
+            segment = segments_module.make_segment(path, key, embedder, cache, progress)
+            segments_module.save_segment(index_dir, segment)
+        return segment
+
+    return read_corpus(corpus_dir, read, lambda segment: segment.meta.get("warnings", ()))
 
 
 def _stack(matrices: list[np.ndarray], dim: int) -> np.ndarray:

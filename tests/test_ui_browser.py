@@ -334,8 +334,13 @@ def test_keyboard_only_ask_tab_to_the_marker_enter_focuses_the_quote(session: Se
     expect(hit).to_contain_text("showcased TEL's advanced manufacturing capabilities")
     # On a fresh page the first Tab reaches a skip link to the question box.
     page = session.open_chat()
-    page.mouse.click(2, 2)  # the top left corner: where a reader who starts over begins
-    page.keyboard.press("Tab")
+    expect(page.locator("a.qa-skip")).to_be_attached()
+    for _ in range(3):  # under load the page may still settle (focus reset) after a first try
+        page.mouse.click(2, 2)  # the top left corner: where a reader who starts over begins
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('a.qa-skip')"):
+            break
+        page.wait_for_timeout(1000)
     assert page.evaluate("document.activeElement.matches('a.qa-skip')")
     page.keyboard.press("Enter")
     expect(page.locator("#qa-question textarea")).to_be_focused()

@@ -303,6 +303,9 @@ def test_axe_finds_no_serious_violations_empty_answered_and_source_open(
         page.goto(session.app_url + "?__theme=dark")
         expect(page.locator("body.dark, .gradio-container.dark, .dark").first).to_be_attached()
         expect(page.locator("#qa-question textarea")).to_be_editable(timeout=30_000)
+    # the settled page: Gradio's own progress text of the page's load event (shown for a
+    # moment under load) is gone
+    expect(page.locator(".progress-text")).to_have_count(0, timeout=30_000)
     assert serious_violations(page) == [], "empty page"
     answer = ask(page, "What did the tour of TEL Miyagi showcase?")
     assert serious_violations(page) == [], "after an answer"

@@ -14,9 +14,7 @@ def quiet_libraries() -> None:
     """Silence model-loading progress bars and library chatter; our own messages remain.
     transformers is told through its environment variables, read when (and if) it is first
     imported: importing it here would add a second to every cold `qa ask`."""
-    import bm25s  # noqa: F401 - it sets its logger to DEBUG when imported; import it first
-
-    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx", "pypdf"):
+    for name in ("sentence_transformers", "transformers", "faiss", "httpx", "pypdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -3,7 +3,7 @@
 Reciprocal rank fusion adds 1 / (60 + rank) from each ranking, so a paragraph that both
 methods like rises, and neither score scale has to be calibrated against the other. A
 follow-up question is searched together with its conversation context at a lower weight.
-The rankings come from the store (`qa.store`): FAISS and bm25s in memory by default,
+The rankings come from the store (`qa.store`): FAISS and BM25 in memory by default,
 Milvus requests for a shared store. This module fuses them; choosing sentences and
 answering is `qa.answer`'s job.
 """

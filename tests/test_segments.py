@@ -12,9 +12,12 @@ from qa.answer import corpus_statistics
 from qa.documents import corpus
 from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
+from qa.store import index as index_module
 from qa.store import segments
 from qa.store.index import load_index
 from qa.store.index_build import build_index
+from qa.store.lexical import passage_text
+from qa.store.vector_cache import served_vectors, text_key
 from tests.conftest import FakeEmbedder, copy_of_article
 
 NOTE = ("# Garden notes\n\nThe quince tree was planted in 2019 by the United Nations Food "
@@ -97,3 +100,46 @@ def test_counts_kept_per_document_merge_to_the_corpus_count(tmp_path: Path) -> N
     saved[0].write_text("{not json", encoding="utf-8")  # a damaged count is counted again
     again = corpus_statistics.merge(list(corpus_statistics.by_document(index).values()))
     assert again == whole
+
+
+def test_a_reload_after_an_add_parses_only_the_new_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    live = LivePipeline(Pipeline.load(settings, embedder=FakeEmbedder()))
+    article = live.current.index.documents[0]
+    upload = tmp_path / "notes.md"
+    upload.write_text(NOTE, encoding="utf-8")
+    parsed: list[str] = []
+    real = index_module.document_from_json
+
+    def counting(data):  # noqa: ANN001, ANN202
+        parsed.append(data["doc"])
+        return real(data)
+
+    monkeypatch.setattr(index_module, "document_from_json", counting)
+    live.add([upload])
+    served = live.current.index
+    assert parsed == ["notes"]  # the article was taken from the index served before
+    assert served.documents[0] is article and served.documents[1].doc == "notes"
+    fresh = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert parsed == ["notes", "india-japan-semiconductors", "notes"]  # nothing to reuse
+    assert fresh.documents == served.documents
+
+
+def test_an_upload_reuses_the_vectors_of_the_file_it_replaces_only(tmp_path: Path) -> None:
+    settings = copy_of_article(tmp_path)
+    (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    notes = [p for p in index.paragraphs if p.doc == "notes"]
+    article = [p for p in index.paragraphs if p.doc != "notes"]
+    narrow = served_vectors(index, {"notes.md"})
+    assert all(text_key(passage_text(p)) in narrow for p in notes)
+    assert all(text_key(s.text) in narrow for p in notes for s in p.sentences)
+    assert not any(text_key(passage_text(p)) in narrow for p in article)
+    assert all(text_key(w) in narrow for w in index.words)  # words are shared by all
+    every = served_vectors(index)
+    assert all(text_key(passage_text(p)) in every for p in index.paragraphs)
+    row = index.sentence_offsets[index.paragraphs.index(notes[-1])]
+    assert np.array_equal(narrow[text_key(notes[-1].sentences[0].text)],
+                          index.sentence_vectors[row])

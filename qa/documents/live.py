@@ -127,7 +127,8 @@ class LivePipeline:
     def _reload(self, check_corpus: bool = True) -> None:
         settings, embedder = self.settings, self.embedder
         revision = self.store.revision()
-        index = self.store.load(settings.corpus_dir, embedder, check_corpus=check_corpus)
+        index = self.store.load(settings.corpus_dir, embedder, check_corpus=check_corpus,
+                                reuse=self.current.index)
         fresh = Pipeline(settings, embedder, index, self.current.reader)
         with self._swap:
             self._current = fresh

@@ -7,7 +7,7 @@
     index           build, save and load the index folder (`LoadedIndex`, `BuildReport`)
     generations     the index folder's generations: an atomic CURRENT pointer, a build lock
     faiss_index     the FAISS index over paragraph or sentence vectors, chosen by size
-    lexical         BM25 over the paragraphs (bm25s)
+    lexical         BM25 over the paragraphs, merged from per-document term counts
     local_search    the three searches over an index loaded in memory
     prepared        vectors embedded ahead of a build, and reuse by text hash
     milvus_store    `MilvusStore`: the index in Milvus, so several processes serve one library

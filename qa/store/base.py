@@ -8,7 +8,7 @@
     store.revision()                       # changes whenever what a load reads changes
 
 Two implementations:
-  FilesStore   the default: FAISS + bm25s files in `index/` (`qa.store.index`), searched in memory
+  FilesStore   the default: FAISS and BM25 files in `index/` (`qa.store.index`), searched in memory
                (`qa.store.local_search`). The corpus folder is the library; a build mirrors it.
   MilvusStore  `milvus:///path/to.db` (Milvus Lite, embedded) or `milvus://host:19530` (a
                Milvus server): vectors, BM25 and the documents' text live in Milvus, so any
@@ -59,8 +59,8 @@ class Store(Protocol):
     def build(self, corpus_dir: Path, embedder: Embedder, progress: bool = False,
               only: list[str] | None = None, rebuild: bool = False) -> BuildReport: ...
 
-    def load(self, corpus_dir: Path, embedder: Embedder,
-             check_corpus: bool = True) -> LoadedIndex: ...
+    def load(self, corpus_dir: Path, embedder: Embedder, check_corpus: bool = True,
+             reuse: LoadedIndex | None = None) -> LoadedIndex: ...
 
     def pending(self, corpus_dir: Path) -> list[str]: ...
 
@@ -88,9 +88,11 @@ class FilesStore:
         """Mirror the corpus folder (`only` and `rebuild` change nothing: every build does)."""
         return build_index(corpus_dir, self.index_dir, embedder, progress=progress)
 
-    def load(self, corpus_dir: Path, embedder: Embedder,
-             check_corpus: bool = True) -> LoadedIndex:
-        return load_index(corpus_dir, self.index_dir, embedder, check_corpus=check_corpus)
+    def load(self, corpus_dir: Path, embedder: Embedder, check_corpus: bool = True,
+             reuse: LoadedIndex | None = None) -> LoadedIndex:
+        """The live generation; documents `reuse` holds unchanged are not parsed again."""
+        return load_index(corpus_dir, self.index_dir, embedder, check_corpus=check_corpus,
+                          reuse=reuse)
 
     def pending(self, corpus_dir: Path) -> list[str]:
         """Corpus files the live index does not hold (by file name)."""

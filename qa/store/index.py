@@ -2,8 +2,11 @@
 
 A generation folder (see `qa.store.generations`; built by `qa.store.index_build`) holds:
     manifest.json        format version, embedder id and dimension, corpus hash, build time
-    paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences)
+    paragraphs.json      the parsed documents (paragraph rows in FAISS order, with sentences;
+                         the manifest says where each document's JSON lies in it)
     paragraphs.faiss     FAISS index over paragraph vectors (inner product = cosine)
+    sentences.faiss      the same over sentence vectors
+    bm25.npz             BM25 over paragraph stems (`qa.store.lexical`)
     paragraph_vectors.npy, sentence_vectors.npy, word_vectors.npy + words.json
 Loading checks the manifest against the corpus and embedder: stale → StaleIndex, damaged →
 IndexCorruptError. Each document's parsed, tokenized and embedded form is kept beside the
@@ -26,10 +29,10 @@ from qa.errors import IndexCorruptError, IndexError_
 from qa.store import generations
 from qa.store.document_json import document_from_json
 from qa.store.faiss_index import load_faiss
-from qa.store.lexical import load_bm25
+from qa.store.lexical import Bm25
 from qa.types import Document, Paragraph
 
-FORMAT_VERSION = 2  # 2: the sentence FAISS index and BM25 are saved with the build
+FORMAT_VERSION = 3  # 2: the sentence FAISS index and BM25 saved; 3: BM25 as bm25.npz
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
 
 
@@ -94,22 +97,51 @@ def corpus_hash(corpus_dir: Path) -> str:
 
 
 def load_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
-               check_corpus: bool = True) -> LoadedIndex:
-    """Load the live generation; raise StaleIndex or IndexCorruptError when it cannot serve."""
+               check_corpus: bool = True, reuse: LoadedIndex | None = None) -> LoadedIndex:
+    """Load the live generation; raise StaleIndex or IndexCorruptError when it cannot serve.
+    Documents that `reuse` (the index served until now) holds with the same content are
+    taken from it, not parsed again."""
     for _ in range(LOAD_ATTEMPTS):
         generation = generations.current_generation(index_dir)
         try:
-            return _load_generation(generation, corpus_dir, index_dir, embedder, check_corpus)
+            return _load_generation(generation, corpus_dir, index_dir, embedder, check_corpus,
+                                    reuse)
         except IndexCorruptError:
             # A build that published meanwhile removes the generation being read: read the new.
             if generations.current_generation(index_dir) == generation:
                 raise
     return _load_generation(generations.current_generation(index_dir), corpus_dir, index_dir,
-                            embedder, check_corpus)
+                            embedder, check_corpus, reuse)
+
+
+def documents_by_content(index: LoadedIndex | None) -> dict[str, Document]:
+    """The index's documents by content key (the manifest's "content": its segment)."""
+    if index is None:
+        return {}
+    entries = index.manifest.get("documents", [])
+    return {entry["content"]: document for entry, document in
+            zip(entries, index.documents, strict=False) if entry.get("content")}
+
+
+def _read_documents(path: Path, entries: list[dict[str, Any]],
+                    known: dict[str, Document]) -> list[Document]:
+    """The generation's documents: those `known` by content as they are, the rest parsed
+    from their part of paragraphs.json (the whole file when the manifest lacks the spans)."""
+    data = path.read_bytes()
+    spans = [entry.get("bytes") for entry in entries]
+    if not entries or any(not isinstance(s, list) or len(s) != 2 for s in spans):
+        return [document_from_json(d) for d in json.loads(data)]
+    documents = []
+    for entry, (start, end) in zip(entries, spans, strict=True):
+        found = known.get(entry.get("content", ""))
+        documents.append(found if found is not None and found.doc == entry["doc"]
+                         else document_from_json(json.loads(data[start:end])))
+    return documents
 
 
 def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
-                     embedder: Embedder, check_corpus: bool) -> LoadedIndex:
+                     embedder: Embedder, check_corpus: bool,
+                     reuse: LoadedIndex | None = None) -> LoadedIndex:
     if generation is None:
         raise StaleIndex(f"No index in {index_dir} yet.")
     try:
@@ -122,11 +154,11 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
     if check_corpus and manifest["corpus_hash"] != corpus_hash(corpus_dir):
         raise StaleIndex(f"The corpus in {corpus_dir} changed since the index was built.")
     try:
-        documents = [document_from_json(d) for d in
-                     json.loads((generation / "paragraphs.json").read_text(encoding="utf-8"))]
+        documents = _read_documents(generation / "paragraphs.json", manifest["documents"],
+                                    documents_by_content(reuse))
         faiss_index = load_faiss(generation / "paragraphs.faiss", manifest["faiss"])
         sentence_faiss = load_faiss(generation / "sentences.faiss", manifest["sentence_faiss"])
-        bm25 = load_bm25(generation / "bm25")
+        bm25 = Bm25.load(generation / "bm25.npz")
         # Memory-mapped: a large corpus's vectors are paged in as used, not copied at start.
         paragraph_vectors = np.load(generation / "paragraph_vectors.npy", mmap_mode="r")
         sentence_vectors = np.load(generation / "sentence_vectors.npy", mmap_mode="r")

@@ -22,7 +22,7 @@ from qa.store import generations
 from qa.store import segments as segments_module
 from qa.store.faiss_index import make_faiss_index
 from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash, load_index
-from qa.store.lexical import bm25_from_tokens, save_bm25
+from qa.store.lexical import Bm25
 from qa.store.segments import Segment
 from qa.store.vector_cache import VectorCache, served_vectors
 
@@ -48,23 +48,23 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
             matrix, row = by_word[word]
             word_vectors[i] = matrix[row]
         generation = generations.new_generation(index_dir)
+        documents_json, spans = _joined([s.raw for s in segments])
         manifest = {
             "format_version": FORMAT_VERSION,
             "embedder": {"id": embedder.id, "dim": embedder.dim},
             "corpus_hash": corpus_hash(corpus_dir),
             "corpus_dir": str(corpus_dir),
             "built_at": built_at,
-            "documents": [_document_entry(s, previous_documents, built_at) for s in segments],
+            "documents": [_document_entry(s, previous_documents, built_at, span)
+                          for s, span in zip(segments, spans, strict=True)],
             "segments": [s.key for s in segments],
             "counts": {"paragraphs": paragraphs, "sentences": len(sent_vectors),
                        "words": len(words)},
             "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
             "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
         }
-        (generation / "paragraphs.json").write_text(  # the segments' JSON, not parsed again
-            "[" + ",".join(s.raw for s in segments) + "]", encoding="utf-8")
-        save_bm25(bm25_from_tokens([t for s in segments for t in s.tokens]),
-                  generation / "bm25")
+        (generation / "paragraphs.json").write_bytes(documents_json)  # not parsed again
+        Bm25.merge([s.terms for s in segments]).save(generation / "bm25.npz")
         np.save(generation / "paragraph_vectors.npy", para_vectors)
         np.save(generation / "sentence_vectors.npy", sent_vectors)
         np.save(generation / "word_vectors.npy", word_vectors)
@@ -104,6 +104,17 @@ def _stack(matrices: list[np.ndarray], dim: int) -> np.ndarray:
             else np.zeros((0, dim), dtype=np.float32))
 
 
+def _joined(raws: list[str]) -> tuple[bytes, list[tuple[int, int]]]:
+    """The documents' JSON as one array, and where each lies in it (bytes from, to): a
+    replica that already holds a document does not parse it again."""
+    parts = [raw.encode("utf-8") for raw in raws]
+    spans, start = [], 1
+    for part in parts:
+        spans.append((start, start + len(part)))
+        start += len(part) + 1
+    return b"[" + b",".join(parts) + b"]", spans
+
+
 def _previous_vectors(index_dir: Path, embedder: Embedder) -> VectorCache:
     """The live generation's vectors by text key, if it was built by the same embedder (an
     edited file's unchanged paragraphs are not embedded again)."""
@@ -124,7 +135,7 @@ def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _document_entry(segment: Segment, previous: dict[str, dict[str, Any]],
-                    built_at: str) -> dict[str, Any]:
+                    built_at: str, span: tuple[int, int]) -> dict[str, Any]:
     """A manifest row; `indexed_at` stays that of the last build that saw this content (the
     segment's key: the file's name and bytes, the parser and the embedder)."""
     meta = segment.meta
@@ -132,7 +143,7 @@ def _document_entry(segment: Segment, previous: dict[str, dict[str, Any]],
     indexed_at = before.get("indexed_at") if before.get("content") == segment.key else None
     return {"doc": meta["doc"], "title": meta["title"], "path": meta["path"],
             "paragraphs": meta["paragraphs"], "pages": meta["pages"], "content": segment.key,
-            "indexed_at": indexed_at or built_at}
+            "indexed_at": indexed_at or built_at, "bytes": list(span)}
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -1,5 +1,6 @@
 """The three searches retrieval fuses, run in memory: FAISS over paragraph and sentence
-vectors, and bm25s over paragraph stems. The default store's `Rankings` (`qa.store`).
+vectors, and BM25 over paragraph stems (`qa.store.lexical`). The default store's `Rankings`
+(`qa.store`).
 
 Each search returns paragraph rows (positions in `LoadedIndex.paragraphs`), best first, at
 most CANDIDATES; `scope` limits it to some documents (one chosen in the page, or those the

@@ -32,8 +32,8 @@ from qa.types import Document, Paragraph
 class MilvusLoad(MilvusConnection):
     """The loading of `qa.store.milvus_store.MilvusStore`."""
 
-    def load(self, corpus_dir: Path, embedder: Embedder,
-             check_corpus: bool = True) -> LoadedIndex:
+    def load(self, corpus_dir: Path, embedder: Embedder, check_corpus: bool = True,
+             reuse: LoadedIndex | None = None) -> LoadedIndex:
         """The published documents with their vectors, in memory, searched through Milvus."""
         try:
             meta = self._meta()

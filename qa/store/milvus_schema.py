@@ -4,7 +4,7 @@ Five collections, named `<prefix>_…` (prefix `qa`, or `?prefix=NAME` on the sp
     meta        one row: format, embedder, build time, and the documents removed (tombstones)
     documents   one row per live document: its version and manifest entry (the publish step)
     paragraphs  text (JSON with sentence offsets), the paragraph vector, and a BM25 field that
-                Milvus fills from the paragraph's stems (the same stems bm25s indexes)
+                Milvus fills from the paragraph's stems (those the index folder's BM25 indexes)
     sentences   one vector per sentence
     words       one vector per vocabulary word, keyed by its hash (shared by all documents)
 Rows carry a version, `<doc>@<content hash>.<build id>`, unique to the build that wrote them.
@@ -110,7 +110,7 @@ def paragraph_from_json(doc: str, data: dict[str, Any]) -> Paragraph:
 
 
 def lexical_text(text: str) -> str:
-    """The stems bm25s would index, spelt so that Milvus's standard tokenizer (\\w+) keeps
+    """The stems the index folder's BM25 indexes, spelt so that Milvus's tokenizer (\\w+) keeps
     each one whole: a stem like "3.5" or "%" becomes "3_2e_5" or "_25_"."""
     return " ".join(re.sub(r"\W", lambda m: f"_{ord(m.group()):x}_", token)
                     for token in bm25_tokens(text))

@@ -2,7 +2,7 @@
 
     segment = segment_for(path, index_dir, embedder, cache)   # parsed, tokenized, embedded once
     segment.document, segment.paragraph_vectors, segment.sentence_vectors,
-    segment.words, segment.word_vectors, segment.tokens (BM25 stems per paragraph)
+    segment.words, segment.word_vectors, segment.terms (BM25 term counts per paragraph)
 
 A build of the index folder used to parse, tokenize and hash every document of the corpus
 again for each change: with one 100,000-paragraph file in the library, a one-line note took
@@ -32,7 +32,7 @@ from qa.documents.corpus import PARSER_VERSION, load_document
 from qa.embedding import Embedder
 from qa.errors import DocumentError
 from qa.store.document_json import document_from_json, document_json
-from qa.store.lexical import EMPTY_TOKEN, passage_text
+from qa.store.lexical import TermCounts, passage_text
 from qa.store.vector_cache import embed_cached, served_vectors
 from qa.text import bm25_tokens, content_vocabulary
 from qa.types import Document
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 PRUNE_AFTER_S = 3600.0  # an unused segment this old goes (a younger one may be an add's)
 SEGMENTS_DIR = "segments"
-SEGMENT_VERSION = 1
+SEGMENT_VERSION = 2  # 2: BM25 term counts instead of the stems
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Segment:
     sentence_vectors: np.ndarray
     words: list[str]
     word_vectors: np.ndarray
-    tokens: list[list[str]]
+    terms: TermCounts
     reused: bool = False  # loaded from the cache (nothing parsed or embedded)
     embedded: int = 0     # texts embedded to make it (paragraphs, sentences, words)
     paragraphs_embedded: int = 0
@@ -112,7 +112,7 @@ def make_segment(path: Path, key: str, embedder: Embedder, cache: dict[str, np.n
             "warnings": list(document.warnings)}
     raw = json.dumps(document_json(document), ensure_ascii=False)
     return Segment(key, raw, meta, paragraph_vectors, sentence_vectors, words, word_vectors,
-                   [bm25_tokens(t) or [EMPTY_TOKEN] for t in passages],
+                   TermCounts.of_tokens([bm25_tokens(t) for t in passages]),
                    embedded=total - reused_p - reused_s - reused_w,
                    paragraphs_embedded=len(passages) - reused_p)
 
@@ -121,8 +121,6 @@ def save_segment(index_dir: Path, segment: Segment) -> None:
     """Write the segment atomically (a crash leaves at most a hidden temporary file)."""
     folder = index_dir / SEGMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    flat = [t for tokens in segment.tokens for t in tokens]
-    lengths = np.array([len(tokens) for tokens in segment.tokens], dtype=np.int64)
     tmp = folder / f".{segment.key}.{uuid.uuid4().hex}.tmp.npz"
     np.savez(tmp, document=np.array(segment.raw),
              meta=np.array(json.dumps(segment.meta, ensure_ascii=False)),
@@ -130,7 +128,7 @@ def save_segment(index_dir: Path, segment: Segment) -> None:
              sentence_vectors=segment.sentence_vectors,
              words=np.array(json.dumps(segment.words, ensure_ascii=False)),
              word_vectors=segment.word_vectors,
-             tokens=np.array("\n".join(flat)), lengths=lengths)
+             **segment.terms.arrays("terms_"))
     tmp.replace(folder / f"{segment.key}.npz")
 
 
@@ -142,18 +140,14 @@ def load_segment(index_dir: Path, key: str) -> Segment | None:
     try:
         with np.load(path) as data:
             meta = json.loads(str(data["meta"]))
-            flat = str(data["tokens"]).split("\n")
-            tokens, start = [], 0
-            for length in data["lengths"].tolist():
-                tokens.append(flat[start:start + length])
-                start += length
             segment = Segment(key, str(data["document"]), meta, data["paragraph_vectors"],
                               data["sentence_vectors"], json.loads(str(data["words"])),
-                              data["word_vectors"], tokens, reused=True)
+                              data["word_vectors"], TermCounts.from_arrays(data, "terms_"),
+                              reused=True)
     except Exception as error:  # damaged: it is only a cache, made again
         log.warning("Ignoring the damaged index segment %s: %s", path.name, error)
         return None
-    if not (len(segment.tokens) == len(segment.paragraph_vectors) == meta["paragraphs"]
+    if not (segment.terms.rows == len(segment.paragraph_vectors) == meta["paragraphs"]
             and len(segment.sentence_vectors) == meta["sentences"]):
         return None
     return segment
@@ -178,15 +172,16 @@ def prepare(files: list[tuple[Path, str]], index_dir: Path, embedder: Embedder,
             served: LoadedIndex | None = None, progress: bool = False) -> list[Segment]:
     """Make the segments of these files, each (path, the name it will have in the corpus),
     ahead of the locked build (the slow part: parsing, tokenizing, embedding), reusing the
-    vectors of `served` for texts it already has. A file that cannot be read is left for the
-    build to report. Returns the segments made."""
+    vectors of `served`'s words and of the files it holds under the same names. A file that
+    cannot be read is left for the build to report. Returns the segments made."""
     cache, made = None, []
     for path, name in files:
         try:
             key = segment_key(path, embedder, name)
             if load_segment(index_dir, key) is not None:
                 continue
-            cache = cache if cache is not None else served_vectors(served)
+            cache = cache if cache is not None else served_vectors(
+                served, {name for _, name in files})
             made.append(make_segment(path, key, embedder, cache, progress, name))
             save_segment(index_dir, made[-1])
         except (DocumentError, OSError):

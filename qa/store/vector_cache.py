@@ -64,14 +64,20 @@ class VectorCache(dict):  # type: ignore[type-arg]
         return vector
 
 
-def served_vectors(index: LoadedIndex | None) -> VectorCache:
-    """Every paragraph, sentence and word vector of `index` by text key (empty for None)."""
+def served_vectors(index: LoadedIndex | None, paths: set[str] | None = None) -> VectorCache:
+    """The paragraph, sentence and word vectors of `index` by text key (empty for None);
+    with `paths`, the paragraphs and sentences of those files only (an upload replacing a
+    file reuses the old version's vectors without hashing a large library's every text)."""
     rows: dict[str, tuple[np.ndarray, int]] = {}
     if index is not None:
+        docs = None if paths is None else {d.doc for d in index.documents if d.path in paths}
         for i, paragraph in enumerate(index.paragraphs):
+            if docs is not None and paragraph.doc not in docs:
+                continue
             rows[text_key(passage_text(paragraph))] = (index.paragraph_vectors, i)
-        texts = (s.text for p in index.paragraphs for s in p.sentences)
-        rows.update((text_key(t), (index.sentence_vectors, i)) for i, t in enumerate(texts))
+            first = index.sentence_offsets[i]
+            rows.update((text_key(s.text), (index.sentence_vectors, first + j))
+                        for j, s in enumerate(paragraph.sentences))
         rows.update((text_key(w), (index.word_vectors, i)) for i, w in enumerate(index.words))
     return VectorCache(rows)
 

@@ -55,7 +55,8 @@ def test_a_long_upload_delays_another_users_small_add_by_seconds(tmp_path: Path)
     assert waited <= 10.0, f"the small add waited {waited:.1f} s"
     assert done["ledger.txt"] > waited
     assert {d.path for d in live.documents} >= {"ledger.txt", "note.md"}
-    assert not list((settings.index_dir / "prepared").glob("*.npz")), "prepared files stay"
+    kept = {p.name.split(".")[0] for p in (settings.index_dir / "segments").glob("*.npz")}
+    assert kept == set(live.current.index.manifest["segments"])  # one each, no litter
 
 
 def test_a_start_after_an_interrupted_add_serves_at_once_then_catches_up(

@@ -163,3 +163,44 @@ def test_a_name_only_another_library_holds_is_unknown_to_the_caller(pipeline: Pi
     assert "'Kestrel' does not occur in the article" in mine.debug["abstain"]
     everyone = pipeline.ask("Who founded the Kestrel Lab?")
     assert "Kestrel" not in str(everyone.debug.get("abstain", ""))
+
+
+def test_the_handlers_themselves_refuse_what_the_page_would_not_offer(
+        two_teams: Settings, pipeline: Pipeline, tmp_path: Path) -> None:
+    from qa.access import audit
+    from qa.documents.live import LivePipeline
+
+    accounts = Accounts(two_teams.index_dir / "accounts.json")
+    accounts.add("ana", "ana's long password", "editor", ["main"])
+    accounts.add("bo", "bo's long password", "reader", ["lab"])
+    gate = Gate.for_app(two_teams.index_dir, "127.0.0.1")
+    gate.login("ana", "ana's long password")
+    gate.login("bo", "bo's long password")
+    live = LivePipeline(pipeline)
+    handlers = Handlers(live, live, gate, None)
+    as_ana = SimpleNamespace(username="ana", session_hash="s-ana")
+    as_bo = SimpleNamespace(username="bo", session_hash="s-bo")
+    bo_steals = SimpleNamespace(username="bo", session_hash="s-ana")
+    # a reader's remove reaches the handler (no page choice list in between): refused, audited
+    refused = handlers.remove_document(LAB, [], as_bo)
+    assert "may not" in str(refused[1]) or "No document" in str(refused[1])
+    assert LAB in {d.doc for d in live.documents}
+    assert audit.read(two_teams.index_dir / audit.AUDIT_FILE)[-1]["outcome"].startswith("refused")
+    # a conversation's session is its owner's: another caller can neither read nor wipe it
+    turns = list(handlers.chat("Which plant did Modi tour in Miyagi?", [], "*", as_ana))[-1][2]
+    assert handlers.save(turns, as_ana)[0]  # the owner's own save works, so this can fail
+    assert all(is_skip(part) for part in handlers.save(turns, bo_steals))
+    assert all(is_skip(part) for part in handlers.new_chat(bo_steals))
+    assert all(is_skip(part) for part in handlers.clear_chat(bo_steals))
+    assert handlers.new_chat(as_ana)[2] == []
+    # an editor's upload is listed by a tab opened afterwards (not the documents of start-up)
+    upload = tmp_path / "orchard.md"
+    upload.write_text("# Orchard\n\nThe quince tree was planted in 2019.\n", encoding="utf-8")
+    handlers.add_document(str(upload), False, "main", lambda *a, **k: None, as_ana)
+    fresh_tab = SimpleNamespace(username="ana", session_hash="s-ana-2")
+    assert "Orchard" in str(handlers.refresh_views(fresh_tab))
+    live.close()
+
+
+def is_skip(update: object) -> bool:
+    return isinstance(update, dict) and update.get("__type__") == "update" and len(update) == 1

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from qa.access import Accounts, audit
+from qa.ui.feedback import MAX_COMMENT_CHARS
 from tests.conftest import ARTICLE, ROOT, stop_process
 
 httpx = pytest.importorskip("httpx")
@@ -110,15 +111,17 @@ class Raw:
         return next(i for i, d in enumerate(self.config["dependencies"])
                     if d.get("api_name") == name)
 
-    def join(self, fn_index: int, data: list[Any], session: str) -> httpx.Response:
+    def join(self, fn_index: int, data: list[Any], session: str,
+             event: dict[str, Any] | None = None) -> httpx.Response:
         return self.http.post("/gradio_api/queue/join", json={
-            "data": data, "fn_index": fn_index, "session_hash": session, "event_data": None,
+            "data": data, "fn_index": fn_index, "session_hash": session, "event_data": event,
             "trigger_id": None})
 
-    def call(self, name: str, data: list[Any], session: str | None = None) -> Any:
+    def call(self, name: str, data: list[Any], session: str | None = None,
+             event: dict[str, Any] | None = None) -> Any:
         """The handler's output, or the error message it raised."""
         session = session or uuid.uuid4().hex
-        response = self.join(self.fn_index(name), data, session)
+        response = self.join(self.fn_index(name), data, session, event)
         assert response.status_code == 200, response.text
         with self.http.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as s:
             for line in s.iter_lines():
@@ -153,6 +156,8 @@ def test_anonymous_clients_get_401_from_every_handler(team: TeamApp) -> None:
     anonymous = Raw(team.url)
     for path in ("/config", "/gradio_api/info", "/monitoring/summary"):
         assert anonymous.http.get(path).status_code == 401, path
+    # not even a logged-in user gets Gradio's monitoring page: it is switched off
+    assert Raw(team.url, "ada").http.get("/monitoring/summary").status_code in (403, 404)
     for fn_index in range(handlers):
         response = anonymous.join(fn_index, [None] * 5, "anonymous-session")
         assert response.status_code == 401, fn_index
@@ -221,8 +226,13 @@ def test_a_conversation_is_readable_by_its_owner_only(team: TeamApp) -> None:
     rita.call("chat", ["Which plant did Modi tour in Miyagi?", None, "*"], session)
     exported = rita.call("export_conversation", [None], session)
     assert "Miyagi" in json.dumps(exported)
+    assert "Miyagi" in json.dumps(rita.call("save", [None], session))  # so the next can fail
     stolen = ada.call("export_conversation", [None], session)
     assert "another user" in json.dumps(stolen) and "Miyagi" not in json.dumps(stolen)
+    assert "Miyagi" not in json.dumps(ada.call("save", [None], session))
+    ada.call("new_chat", [], session)  # nor can another user wipe it
+    ada.call("clear_chat", [], session)
+    assert "Miyagi" in json.dumps(rita.call("export_conversation", [None], session))
 
 
 def test_long_questions_are_answered_or_refused_within_two_seconds(team: TeamApp) -> None:
@@ -243,13 +253,21 @@ def test_long_questions_are_answered_or_refused_within_two_seconds(team: TeamApp
 def test_feedback_is_bounded_per_caller(team: TeamApp) -> None:
     rita = Raw(team.url, "rita")
     session = uuid.uuid4().hex
-    replies = [json.dumps(rita.call("send_feedback", ["no-such-turn", None, "x" * 50_000,
-                                                      False, []], session))
-               for _ in range(125)]
+    rita.call("chat", ["Which plant did Modi tour in Miyagi?", None, "*"], session)
+    stored = team.root / "index" / "feedback.jsonl"
+    before = stored.stat().st_size if stored.exists() else 0
+    dislike = {"index": 1, "value": "", "liked": False}  # the first answer's thumbs down
+    replies = []
+    for _ in range(63):  # a thumbs down, then its form with a huge comment: 126 ratings
+        replies.append(json.dumps(rita.call("vote", [None], session, dislike)))
+        replies.append(json.dumps(rita.call("send_feedback", [None, None, "x" * 50_000,
+                                                              False, []], session)))
     assert not any("Too many" in r for r in replies[:100])
     assert "Too many ratings" in replies[-1]
-    stored = team.root / "index" / "feedback.jsonl"
-    assert not stored.exists() or len(stored.read_text()) < 1_000_000
+    written = [json.loads(line) for line in
+               stored.read_bytes()[before:].decode("utf-8").splitlines()]
+    assert 100 <= len(written) <= 120  # each taken rating is kept, then the quota stops them
+    assert max(len(r["comment"]) for r in written) == MAX_COMMENT_CHARS  # cut, not refused
 
 
 def log_in(page: Any, user: str, password: str) -> None:

@@ -191,13 +191,12 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
         gr.on([app.load, saved.change], h.reopen, [saved, turns], [chatbot, turns], queue=False,
               **private)
         cleared = [question, chatbot, turns, markdown, saved, announcer, feedback_box]
-        new_chat.click(lambda: ("", [], [], "", [], "", gr.Group(visible=False)), None, cleared,
-                       queue=False, **private)
-        chatbot.clear(lambda: ([], "", []), None, [turns, markdown, saved], queue=False,
-                      **private)
-        chatbot.like(h.vote, turns, [feedback_box, feedback_turn, feedback_title, comment, abstain,
-                                   expected, feedback_status], queue=False, **private)
-        send.click(h.send_feedback, [feedback_turn, turns, comment, abstain, expected],
+        new_chat.click(h.new_chat, None, cleared, queue=False, **private)
+        chatbot.clear(h.clear_chat, None, [turns, markdown, saved], queue=False, **private)
+        chatbot.like(h.ratings.vote, turns, [feedback_box, feedback_turn, feedback_title,
+                                             comment, abstain, expected, feedback_status],
+                     queue=False, **private)
+        send.click(h.ratings.send_feedback, [feedback_turn, turns, comment, abstain, expected],
                    [feedback_box, feedback_turn, feedback_status], queue=False, **private)
         skip.click(lambda: (gr.Group(visible=False), None), None, [feedback_box, feedback_turn],
                    queue=False, **private)
@@ -215,7 +214,6 @@ def build_app(pipeline: AskPipeline, examples: Sequence[str] | None = None,
             h.example_buttons_for, doc_select, example_buttons, queue=False,
             show_progress="hidden", **private)
         gr.api(h.ask, api_name="ask")
-    return app
     return app
 
 

@@ -24,16 +24,10 @@ from qa.ui.chat import (
     messages,
     only,
     respond,
-    turn_of_message,
 )
 from qa.ui.chat_state import Turn, withhold
-from qa.ui.feedback import (
-    MAX_COMMENT_CHARS,
-    MAX_EXPECTED_CHOICES,
-    Feedback,
-    FeedbackStore,
-    expected_choices,
-)
+from qa.ui.feedback import FeedbackStore
+from qa.ui.feedback_handlers import FeedbackHandlers
 from qa.ui.views import View, added_message, document_views, page_figure
 
 if TYPE_CHECKING:
@@ -52,6 +46,7 @@ class Handlers:
         self.gate = gate
         self.libraries = Libraries(pipeline.settings.corpus_dir)
         self.feedback = FeedbackStore.for_settings(pipeline.settings)
+        self.ratings = FeedbackHandlers(self.view_of, gate, self.feedback)
         self.fixed_examples = examples is not None
         self.examples = (list(examples) if examples is not None
                          else example_questions(self.public_view().documents))
@@ -111,11 +106,37 @@ class Handlers:
         except QAError as error:  # the caller gets the message; the server log stays clean
             raise gr.Error(str(error), print_exception=False) from error
 
-    def save(self, turns: list[Turn]) -> tuple[list[dict], str]:
+    def save(self, turns: list[Turn],
+             request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """The conversation to keep in this browser, and the live region's announcement of
+        its last answer (for the session's owner only: a raw client naming another's session
+        gets nothing)."""
+        if not self.owns(request):
+            return gr.skip(), gr.skip()
         last = turns[-1] if turns else None
         said = (render.announcement(last.answer, last.error, self.pipeline.documents)
                 if last else "")
         return chat_state.save(turns), render.escape(said)  # the live region is HTML
+
+    def owns(self, request: gr.Request | None) -> bool:
+        """The caller may ask and this request's session is theirs (see `caller_of`)."""
+        try:
+            self.caller_of(request, "ask")
+        except AccessDenied:
+            return False
+        return True
+
+    def new_chat(self, request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """Empty the question, conversation, saved copy and notices of the caller's session."""
+        if not self.owns(request):
+            return (gr.skip(),) * 7
+        return "", [], [], "", [], "", gr.Group(visible=False)
+
+    def clear_chat(self, request: gr.Request = None) -> tuple:  # type: ignore[assignment]
+        """The chat's own clear button: the conversation, its export and its saved copy."""
+        if not self.owns(request):
+            return gr.skip(), gr.skip(), gr.skip()
+        return [], "", []
 
     def reopen(self, saved: Any, turns: list[Turn],
                request: gr.Request = None) -> tuple:  # type: ignore[assignment]
@@ -129,60 +150,6 @@ class Handlers:
             return gr.skip(), gr.skip()
         restored = withhold(chat_state.restore(saved), view.unreadable)
         return messages(restored, documents=view.documents), restored
-
-    def vote(self, turns: list[Turn], like: gr.LikeData,
-             request: gr.Request = None) -> tuple:  # type: ignore[assignment]
-        try:
-            view = self.view_of(request, "feedback")
-            self.gate.feedback.take(view.caller.name, what="ratings")
-        except AccessDenied as error:
-            return (gr.skip(),) * 6 + (render.render_notice(str(error), error=True),)
-        turns = withhold(turns, view.unreadable)
-        index = turn_of_message(turns, like.index)
-        turn = turns[index] if index is not None else None
-        if turn is None or turn.answer is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        rating = "up" if like.liked is True else "down" if like.liked is False else "none"
-        self.feedback.append(Feedback(id=turn.id, rating=rating, question=turn.question,
-                                      answer=turn.answer.to_dict(),
-                                      history=chat_state.history(turns[:index])))
-        if rating != "down":
-            said = ("Thanks: your vote is saved on this computer." if rating == "up"
-                    else "Vote taken back.")
-            return (gr.Group(visible=False), None, gr.skip(), gr.skip(), gr.skip(), gr.skip(),
-                    render.render_notice(said))
-        title = (f'<p class="qa-feedback-title">What was wrong with the answer to '
-                 f'<q>{render.escape(turn.question)}</q>? Saved on this computer only.</p>')
-        return (gr.Group(visible=True), turn.id, title, gr.Textbox(value=""),
-                gr.Checkbox(value=False),
-                gr.Dropdown(choices=expected_choices(turn.answer, view.documents), value=[]),
-                render.render_notice("Disliked: tell us why below (optional)."))
-
-    def send_feedback(self, turn_id: str | None, turns: list[Turn], comment: str,
-                      abstain: bool, expected: list[str] | None,
-                      request: gr.Request = None) -> tuple:  # type: ignore[assignment]
-        try:
-            view = self.view_of(request, "feedback")
-            self.gate.feedback.take(view.caller.name, what="ratings")
-        except AccessDenied as error:
-            return gr.skip(), gr.skip(), render.render_notice(str(error), error=True)
-        turns = withhold(turns, view.unreadable)
-        comment = (comment or "")[:MAX_COMMENT_CHARS]  # the page's limit, also for raw calls
-        expected = list(expected or [])[:MAX_EXPECTED_CHOICES]
-        index = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
-        if index is None or turns[index].answer is None:
-            return gr.Group(visible=False), None, gr.skip()
-        turn = turns[index]
-        by_anchor = {p.anchor: p for d in view.documents for p in d.paragraphs}
-        chosen = [{"anchor": a, "text": by_anchor[a].text} for a in expected or []
-                  if a in by_anchor]
-        self.feedback.append(Feedback(
-            id=turn.id, rating="down", question=turn.question,
-            answer=turn.answer.to_dict(),  # type: ignore[union-attr]
-            history=chat_state.history(turns[:index]), comment=comment or "",
-            expected=chosen, should_abstain=bool(abstain)))
-        return (gr.Group(visible=False), None, render.render_notice(
-            "Thanks: saved on this computer; qa feedback export turns it into a test."))
 
     def add_document(self, file: str | None, replace: bool, library: str | None = None,
                      progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008

@@ -103,7 +103,7 @@ def document_views(view: View, live: Any | None, shown: str | None = None) -> tu
 
 def added_message(report: Any) -> str:
     """The notice after an upload. Its paragraphs were embedded before the library's lock was
-    taken (`qa.store.prepared`), so the build itself reports them as reused: the file's
+    taken (`qa.store.segments.prepare`), so the build itself reports them as reused: the file's
     status, not the build's counts, says whether anything changed."""
     added = report.files[0]
     warned = "".join(f" Warning: {w}" for w in added.warnings)

@@ -137,7 +137,8 @@ TITLES = (VAULT_TITLE, "<img src=x onerror=alert(9)> Tower")  # markup in titles
 # turned into a link (an autolinked URL, a Markdown link).
 LIVE_ELEMENTS_JS = """() => {
   const roots = document.querySelectorAll(
-    '#qa-chat, #qa-article, #qa-live, #qa-library-table, .qa-header, #qa-confirm');
+    '#qa-chat, #qa-article, #qa-live, #qa-library-table, .qa-header, #qa-confirm, '
+    + '.qa-examples, #qa-feedback, #qa-upload-status, #qa-page-view');
   const content = '.message-content, .qa-article, .qa-header, .qa-library-table, .qa-answer, '
     + '.qa-confirm-text';
   const chrome = 'button.icon-button, [data-testid="status-tracker"]';
@@ -175,6 +176,8 @@ class Visit:
     active: dict[str, str] = field(default_factory=dict)  # doc → paragraph shown after a click
     regions: dict[str, str] = field(default_factory=dict)  # region → its textContent
     options: list[str] = field(default_factory=list)  # the "Search in" selector
+    suggestions: str = ""  # the example questions shown for the hostile-titled document
+    summary: str = ""  # its summary's answer
 
 
 @pytest.fixture(scope="module")
@@ -242,8 +245,16 @@ def _walk(page: Any, seen: Visit) -> None:
     options = page.get_by_role("option")
     expect(options.filter(has_text="brackwater.md")).to_have_count(1)
     seen.options = options.all_text_contents()
-    page.keyboard.press("Escape")
+    # the <img onerror> titled document chosen: its suggested questions and its summary
+    options.filter(has_text="brackwater.md").click()
     expect(options).to_have_count(0)
+    expect(page.locator(".qa-examples button").first).to_be_visible()
+    seen.suggestions = page.locator(".qa-examples").text_content() or ""
+    before = done.count()
+    box.fill("Summarize this document")
+    box.press("Enter")
+    expect(done).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    seen.summary = done.nth(before).text_content() or ""
     page.get_by_text("Documents", exact=True).click()
     expect(page.locator("#qa-library-table")).to_contain_text("brackwater.md")
     # Asking to remove the <img onerror> titled document names it in a confirmation (left open).
@@ -297,6 +308,9 @@ def test_titles_and_announcement_keep_markup_as_text(visit: Visit) -> None:
         assert title in visit.regions["#qa-article"]
         assert any(f"{title} (" in option for option in visit.options), visit.options
     assert f"Remove {VAULT_TITLE} (brackwater.md)" in visit.regions["#qa-confirm"]
+    assert "Brackwater vault" in visit.summary and "sealed" in visit.summary, visit.summary
+    assert visit.suggestions.strip(), "no suggested questions were shown for the document"
+
     # The live region announces the last answer, which names the <img onerror> title.
     assert "Source 1: paragraph 2 of " + VAULT_TITLE in visit.regions["#qa-live"]
 

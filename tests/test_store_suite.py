@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.config import Settings
@@ -97,6 +98,29 @@ def test_add_ask_list_and_remove_a_document(settings: Settings, fake_embedder: F
     assert [e.doc for e in library.listing(settings).entries] == ["india-japan-semiconductors"]
     _, cited = ask(settings, fake_embedder, "When were the tomato seedlings planted?")
     assert not any(c.startswith("garden-notes") for c in cited)
+
+
+def test_a_reload_after_an_add_takes_the_unchanged_documents_from_the_served_index(
+        settings: Settings, fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
+    store = open_store(settings)
+    store.build(settings.corpus_dir, fake_embedder)
+    served = store.load(settings.corpus_dir, fake_embedder)
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    library.add(settings, fake_embedder, [notes])
+    again = store.load(settings.corpus_dir, fake_embedder, reuse=served)
+    fresh = store.load(settings.corpus_dir, fake_embedder)
+    article = next(d for d in again.documents if d.doc == "india-japan-semiconductors")
+    assert article is served.documents[0]  # not read from the store or parsed again
+    assert [p.anchor for p in again.paragraphs] == [p.anchor for p in fresh.paragraphs]
+    assert np.array_equal(again.paragraph_vectors, fresh.paragraph_vectors)
+    assert np.array_equal(again.sentence_vectors, fresh.sentence_vectors)
+    assert again.words == fresh.words and np.array_equal(again.word_vectors, fresh.word_vectors)
+    reused, loaded = Pipeline(settings, fake_embedder, again), Pipeline(settings, fake_embedder,
+                                                                        fresh)
+    for question in [*QUESTIONS, "When were the tomato seedlings planted?"]:
+        mine, theirs = reused.ask(question), loaded.ask(question)
+        assert (mine.answer, mine.citations) == (theirs.answer, theirs.citations), question
 
 
 def test_a_new_file_in_the_corpus_is_stale_and_indexed_on_load(

@@ -105,9 +105,14 @@ def _timed_searches(index: Any, queries: np.ndarray) -> tuple[list[float], list[
 
 
 def _exact_view(index: Any) -> Any:
-    """The exact flat index: the index itself, or the re-ranking store of a pq_refine one."""
+    """The exact flat index: the index itself, or the re-ranking store of a pq_refine or
+    pq_rerank one."""
     import faiss
 
+    if faiss_index.kind_of(index) == "pq_rerank":
+        flat = faiss.IndexFlatIP(index.d)
+        flat.add(np.ascontiguousarray(index.vectors, dtype=np.float32))
+        return flat
     if faiss_index.kind_of(index) == "pq_refine":
         return faiss.downcast_index(index.refine_index)
     return index

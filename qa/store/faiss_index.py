@@ -3,11 +3,14 @@
 Vectors are L2-normalised, so the inner-product metric ranks by cosine similarity. The kind is
 chosen by size:
     flat       below EXACT_LIMIT vectors: exact search, a scan of every vector (~5 ms at 50 k)
-    pq_refine  from EXACT_LIMIT up: every vector also coded in 4-bit product-quantisation
-               "fast scan" (dim/4 bytes each, scanned with SIMD lookup tables); the best
-               k x REFINE_K_FACTOR by that rough score are re-ranked with the exact vectors.
-               At 1 M random 384-d vectors: ~5 ms per query, recall@10 >= 0.99 against flat,
-               built in seconds (`benchmarks/run.py` measures it).
+    pq_rerank  from EXACT_LIMIT up: every vector coded in 4-bit product-quantisation "fast
+               scan" (dim/4 bytes each, scanned with SIMD lookup tables); the best
+               k x REFINE_K_FACTOR by that rough score are re-ranked exactly against the
+               vectors the index folder keeps anyway (`paragraph_vectors.npy`, memory-mapped),
+               so a replica holds 96 bytes per 384-d vector instead of 1,632.
+    pq_refine  the same with FAISS's own copy of every vector (IndexRefineFlat): what
+               pq_rerank replaced. At 1 M random 384-d vectors: ~5 ms per query, recall@10
+               >= 0.99 against flat (`benchmarks/run.py` measures both).
     hnsw       still built on request and loaded from older indexes; no longer chosen: on
                100 k random 384-d vectors it took 205 s to build (two busy cores) and found
                26 % of the true top 10 at efSearch 128 (96 % needed efSearch 2048).
@@ -33,12 +36,36 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 FEW_QUERIES = 8           # up to this many queries are searched on one thread
-KINDS = ("flat", "pq_refine", "hnsw")
+KINDS = ("flat", "pq_rerank", "pq_refine", "hnsw")
+
+
+class Reranked:
+    """A fast-scan PQ index whose candidates are re-scored exactly against `vectors` (kept
+    elsewhere, typically memory-mapped): what IndexRefineFlat does, without its copy."""
+
+    def __init__(self, base: Any, vectors: np.ndarray) -> None:
+        if len(vectors) != base.ntotal or vectors.shape[1] != base.d:
+            raise ValueError(f"{base.ntotal} codes of dimension {base.d} for vectors of shape "
+                             f"{vectors.shape}")
+        self.base, self.vectors = base, vectors
+        self.ntotal, self.d = base.ntotal, base.d
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        wide = max(k, min(self.ntotal, k * REFINE_K_FACTOR))
+        _, candidates = self.base.search(queries, wide)
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for q, found in enumerate(candidates):
+            rows = np.sort(found[found >= 0])  # in file order: fewer pages touched
+            exact = np.asarray(self.vectors[rows], dtype=np.float32) @ queries[q]
+            best = np.argsort(-exact, kind="stable")[:k]
+            scores[q, :len(best)], ids[q, :len(best)] = exact[best], rows[best]
+        return scores, ids
 
 
 def choose_kind(n: int) -> str:
-    """'flat' (exact) below EXACT_LIMIT vectors, else 'pq_refine' (approximate, re-ranked)."""
-    return "flat" if n < EXACT_LIMIT else "pq_refine"
+    """'flat' (exact) below EXACT_LIMIT vectors, else 'pq_rerank' (approximate, re-ranked)."""
+    return "flat" if n < EXACT_LIMIT else "pq_rerank"
 
 
 def pq_subvectors(dim: int) -> int:
@@ -58,12 +85,15 @@ def build(vectors: np.ndarray, kind: str | None = None) -> Any:
     faiss.omp_set_num_threads(_cores() if kind == "hnsw" else 1)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
-    elif kind == "pq_refine":
+    elif kind in ("pq_rerank", "pq_refine"):
         if n < MIN_TRAIN:
-            raise ValueError(f"pq_refine needs at least {MIN_TRAIN} vectors to train, got {n}")
+            raise ValueError(f"{kind} needs at least {MIN_TRAIN} vectors to train, got {n}")
         base = faiss.IndexPQFastScan(dim, pq_subvectors(dim), PQ_BITS, faiss.METRIC_INNER_PRODUCT)
         sample = np.random.default_rng(0).choice(n, min(n, TRAIN_SAMPLE), replace=False)
         base.train(vectors[np.sort(sample)])
+        if kind == "pq_rerank":
+            base.add(vectors)
+            return Reranked(base, vectors)
         index = faiss.IndexRefineFlat(base)  # keeps the exact vectors for the re-ranking
         index.k_factor = REFINE_K_FACTOR
     elif kind == "hnsw":
@@ -80,6 +110,8 @@ def build(vectors: np.ndarray, kind: str | None = None) -> Any:
 def kind_of(index: Any) -> str:
     """The kind name of a built or loaded index."""
     name = type(index).__name__
+    if name in ("Reranked", "IndexPQFastScan"):
+        return "pq_rerank"
     if name == "IndexRefineFlat":
         return "pq_refine"
     if name.startswith("IndexHNSW"):
@@ -97,14 +129,20 @@ def make_faiss_index(vectors: np.ndarray, path: Path) -> dict[str, Any]:
 def save_faiss(index: Any, path: Path) -> None:
     import faiss
 
-    faiss.write_index(index, str(path))
+    faiss.write_index(index.base if isinstance(index, Reranked) else index, str(path))
 
 
-def load_faiss(path: Path, entry: dict[str, Any]) -> Any:
+def load_faiss(path: Path, entry: dict[str, Any], vectors: np.ndarray | None = None) -> Any:
+    """The saved index; a pq_rerank one re-ranks against `vectors` (the rows it was built
+    from, e.g. memory-mapped from the generation's .npy)."""
     import faiss
 
     index = faiss.read_index(str(path))
     kind = kind_of(index)  # the file says what it is; `entry` is the manifest's record of it
+    if kind == "pq_rerank":
+        if vectors is None:
+            raise ValueError("a pq_rerank index needs the vectors it re-ranks against")
+        return Reranked(index, vectors)
     if kind == "hnsw":
         index.hnsw.efSearch = HNSW_EF_SEARCH
     elif kind == "pq_refine":

@@ -151,6 +151,28 @@ def test_beyond_loopback_without_accounts_the_app_refuses_to_start(tmp_path: Pat
     assert "without accounts" in result.stderr and "--open-access" in result.stderr
 
 
+def test_with_open_access_everyone_reads_and_nobody_changes_the_library(
+        tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "corpus")
+    process, url = start(tmp_path, "--host", "0.0.0.0", "--open-access")
+    try:
+        assert "anyone" in (tmp_path / "app.log").read_text().lower()  # the loud warning
+        visitor, session = Raw(url), uuid.uuid4().hex
+        visitor.call("refresh_views", [], session)
+        fake = visitor.upload(ARTICLE.name, "Every agreement was cancelled.")
+        assert "may not add" in json.dumps(visitor.call("add_document", [fake, True, None],
+                                                         session))
+        removed = visitor.call("remove_document", [ARTICLE_ID, None], session)
+        assert re.search(r"may not remove|No document|not in the list", json.dumps(removed))
+        assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [ARTICLE.name]
+        answer = gradio_client.Client(url, verbose=False).predict(
+            "Which plant did Modi tour in Miyagi?", api_name="/ask")
+        assert "Miyagi" in answer["answer"] and answer["citations"]
+    finally:
+        stop_process(process, timeout=15)
+
+
 def test_anonymous_clients_get_401_from_every_handler(team: TeamApp) -> None:
     handlers = len(Raw(team.url, "rita").config["dependencies"])
     anonymous = Raw(team.url)

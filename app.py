@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Gradio reads GRADIO_SERVER_PORT with int() when imported: give it the checked value.
     os.environ["GRADIO_SERVER_PORT"] = str(args.port)
+    from qa.access.upload_limit import upload_limit
     from qa.ui import build_app, launch_options
 
     quiet_libraries()
@@ -87,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     auth = {"auth": gate.login, "auth_message": "Log in with your account or an API token "
             "(qa user / qa token)."} if gate.login_required else {}
     try:
-        app.launch(server_name=args.host, server_port=args.port, **auth, **launch_options())
+        app.launch(server_name=args.host, server_port=args.port, **auth, **launch_options(),
+                   app_kwargs={"middleware": [upload_limit(gate)]})
     except OSError as error:  # port taken, unknown host, no permission
         print(f"error: cannot serve on {args.host}:{args.port} ({error})", file=sys.stderr)
         return 1

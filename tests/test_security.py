@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from qa.access import Accounts, audit
+from qa.access.upload_limit import TRANSFERS_PER_HOUR
 from qa.ui.feedback import MAX_COMMENT_CHARS
 from tests.conftest import ARTICLE, ROOT, stop_process
 
@@ -166,6 +167,10 @@ def test_with_open_access_everyone_reads_and_nobody_changes_the_library(
         removed = visitor.call("remove_document", [ARTICLE_ID, None], session)
         assert re.search(r"may not remove|No document|not in the list", json.dumps(removed))
         assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [ARTICLE.name]
+        codes = [visitor.http.post("/gradio_api/upload", files={
+            "files": (f"n{i}.txt", b"x" * 100, "text/plain")}).status_code
+            for i in range(TRANSFERS_PER_HOUR)]  # one was spent above: counted per address
+        assert codes[-1] == 429 and codes.count(200) == TRANSFERS_PER_HOUR - 1, codes
         answer = gradio_client.Client(url, verbose=False).predict(
             "Which plant did Modi tour in Miyagi?", api_name="/ask")
         assert "Miyagi" in answer["answer"] and answer["citations"]
@@ -255,6 +260,20 @@ def test_a_conversation_is_readable_by_its_owner_only(team: TeamApp) -> None:
     ada.call("new_chat", [], session)  # nor can another user wipe it
     ada.call("clear_chat", [], session)
     assert "Miyagi" in json.dumps(rita.call("export_conversation", [None], session))
+
+
+def test_raw_uploads_are_counted_per_user_before_gradio_stores_them(team: TeamApp) -> None:
+    ada = Raw(team.url, "ada")
+    codes = [ada.http.post("/gradio_api/upload", files={
+        "files": (f"n{i}.txt", b"x" * 1000, "text/plain")}).status_code
+        for i in range(TRANSFERS_PER_HOUR + 5)]
+    assert codes.count(200) <= TRANSFERS_PER_HOUR and codes[-1] == 429, codes
+    refused = ada.http.post("/gradio_api/upload",
+                            files={"files": ("late.txt", b"x", "text/plain")})
+    assert "Too many uploads" in refused.text
+    rita = Raw(team.url, "rita")  # another user's count is their own
+    assert rita.http.post("/gradio_api/upload", files={
+        "files": ("mine.txt", b"x" * 10, "text/plain")}).status_code == 200
 
 
 def test_long_questions_are_answered_or_refused_within_two_seconds(team: TeamApp) -> None:

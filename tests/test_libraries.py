@@ -97,14 +97,20 @@ def test_summaries_and_a_named_document_stay_in_scope(pipeline: Pipeline) -> Non
         pipeline.ask("Who founded the lab?", scope=frozenset())
 
 
-def test_the_page_handlers_show_a_caller_only_their_libraries(two_teams: Settings,
-                                                              pipeline: Pipeline) -> None:
-    accounts = Accounts(two_teams.index_dir / "accounts.json")
+def ana_and_bo_logged_in(settings: Settings) -> tuple[Accounts, Gate]:
+    """Accounts for ana (editor of main) and bo (reader of lab), both logged in."""
+    accounts = Accounts(settings.index_dir / "accounts.json")
     accounts.add("ana", "ana's long password", "editor", ["main"])
     accounts.add("bo", "bo's long password", "reader", ["lab"])
-    gate = Gate.for_app(two_teams.index_dir, "127.0.0.1")
+    gate = Gate.for_app(settings.index_dir, "127.0.0.1")
     gate.login("ana", "ana's long password")
     gate.login("bo", "bo's long password")
+    return accounts, gate
+
+
+def test_the_page_handlers_show_a_caller_only_their_libraries(two_teams: Settings,
+                                                              pipeline: Pipeline) -> None:
+    accounts, gate = ana_and_bo_logged_in(two_teams)
     handlers = Handlers(pipeline, None, gate, None)
     assert not handlers.examples  # nothing is shown before anyone has logged in
     as_ana = SimpleNamespace(username="ana", session_hash="s-ana")
@@ -170,12 +176,7 @@ def test_the_handlers_themselves_refuse_what_the_page_would_not_offer(
     from qa.access import audit
     from qa.documents.live import LivePipeline
 
-    accounts = Accounts(two_teams.index_dir / "accounts.json")
-    accounts.add("ana", "ana's long password", "editor", ["main"])
-    accounts.add("bo", "bo's long password", "reader", ["lab"])
-    gate = Gate.for_app(two_teams.index_dir, "127.0.0.1")
-    gate.login("ana", "ana's long password")
-    gate.login("bo", "bo's long password")
+    accounts, gate = ana_and_bo_logged_in(two_teams)
     live = LivePipeline(pipeline)
     handlers = Handlers(live, live, gate, None)
     as_ana = SimpleNamespace(username="ana", session_hash="s-ana")

@@ -1,4 +1,4 @@
-"""The whole pipeline over a million paragraphs (the default store: FAISS + bm25s in memory).
+"""The whole pipeline over a million paragraphs (the default store: FAISS + BM25 in memory).
 
     .venv/bin/python benchmarks/scale.py                      # 1 M synthetic paragraphs
     .venv/bin/python benchmarks/scale.py --paragraphs 100000  # a smaller tier

@@ -1,4 +1,4 @@
-"""One suite, three stores: the index folder (FAISS + bm25s), Milvus Lite embedded
+"""One suite, three stores: the index folder (FAISS + BM25), Milvus Lite embedded
 (`milvus:///….db`) and a Milvus Lite gRPC server on 127.0.0.1 that this module starts, reached
 over the network (`milvus://127.0.0.1:PORT`). Fake embedder: this tests the stores, not models.
 """

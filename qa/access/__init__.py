@@ -1,5 +1,6 @@
-"""Access: accounts and tokens (`accounts`), roles (`roles`), the per-request gate (`gate`)
-and the audit log (`audit`). The UI and the CLI call these; nothing here imports them."""
+"""Access: accounts and tokens (`accounts`), roles (`roles`), the per-request gate (`gate`),
+the audit log (`audit`), libraries (`libraries`) and the count of raw uploads
+(`upload_limit`). The UI and the CLI call these; nothing here imports them."""
 
 from qa.access.accounts import Accounts
 from qa.access.gate import Gate, is_loopback

@@ -4,7 +4,8 @@
     build_app(Pipeline.load()).launch(**launch_options())
 
     app          `build_app`: the page's layout and its events; `launch_options`: the look
-    handlers     what each event does (ask, vote, add and remove documents, export)
+    handlers     what each event does (ask, save, add and remove documents, export)
+    feedback_handlers  the ratings and the "what was wrong" form
     chat         the conversation as the chat shows it, streamed; the example questions
     chat_state   `Turn`; the conversation to and from the JSON the browser keeps
     render       HTML for answers, sources, the article pane and the document table

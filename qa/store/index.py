@@ -156,8 +156,9 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
     try:
         documents = _read_documents(generation / "paragraphs.json", manifest["documents"],
                                     documents_by_content(reuse))
-        # Memory-mapped: a large corpus's vectors are paged in as used, not copied at start;
-        # a large FAISS index re-ranks against them instead of holding a copy.
+        # Memory-mapped: a large corpus's vectors (paragraphs, sentences, words) are paged in
+        # as used, not copied at start; a large FAISS index re-ranks against them instead of
+        # holding a copy.
         paragraph_vectors = np.load(generation / "paragraph_vectors.npy", mmap_mode="r")
         sentence_vectors = np.load(generation / "sentence_vectors.npy", mmap_mode="r")
         faiss_index = load_faiss(generation / "paragraphs.faiss", manifest["faiss"],
@@ -165,7 +166,7 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
         sentence_faiss = load_faiss(generation / "sentences.faiss", manifest["sentence_faiss"],
                                     sentence_vectors)
         bm25 = Bm25.load(generation / "bm25.npz")
-        word_vectors = np.load(generation / "word_vectors.npy")
+        word_vectors = np.load(generation / "word_vectors.npy", mmap_mode="r")
         words = json.loads((generation / "words.json").read_text(encoding="utf-8"))
     except IndexCorruptError:
         raise

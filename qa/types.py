@@ -11,16 +11,49 @@ from typing import Any
 ROLES = ("heading", "caption", "body", "list_item", "byline")
 
 
-@dataclass(frozen=True)
 class Sentence:
-    """A sentence of a paragraph; `paragraph.text[start:end] == text`."""
+    """A sentence of a paragraph; `paragraph.text[start:end] == text`. Made with
+    `Sentence.within(paragraph_text, start, end)` it holds the paragraph's text, not a copy of
+    its own words (sliced when read): a million paragraphs' sentences cost no second copy."""
 
+    __slots__ = ("start", "end", "_source", "_within")
     start: int
     end: int
-    text: str
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        for name, value in (("start", start), ("end", end), ("_source", text),
+                            ("_within", False)):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def within(cls, source: str, start: int, end: int) -> Sentence:
+        """The sentence `source[start:end]`, read from `source` when asked."""
+        sentence = cls(start, end, source)
+        object.__setattr__(sentence, "_within", True)
+        return sentence
+
+    @property
+    def text(self) -> str:
+        return self._source[self.start:self.end] if self._within else self._source
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Sentence is read-only ({name})")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sentence) and (self.start, self.end, self.text) == (
+            other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
+
+    def __repr__(self) -> str:
+        return f"Sentence(start={self.start}, end={self.end}, text={self.text!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Sentence, (self.start, self.end, self.text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of a document, addressed by a stable anchor like `doc#p7`."""
 

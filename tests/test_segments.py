@@ -92,13 +92,13 @@ def test_counts_kept_per_document_merge_to_the_corpus_count(tmp_path: Path) -> N
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     whole = corpus_statistics.count(index.paragraphs)
-    kept = corpus_statistics.merge(list(corpus_statistics.by_document(index).values()))
+    kept = corpus_statistics.corpus_counts(index)
     assert kept == whole
     assert kept.long_forms["UNFP"] == "United Nations Food Programme"
     saved = sorted((settings.index_dir / segments.SEGMENTS_DIR).glob("*.facts.json"))
     assert len(saved) == 2
     saved[0].write_text("{not json", encoding="utf-8")  # a damaged count is counted again
-    again = corpus_statistics.merge(list(corpus_statistics.by_document(index).values()))
+    again = corpus_statistics.corpus_counts(index)
     assert again == whole
 
 

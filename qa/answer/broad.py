@@ -20,6 +20,7 @@ import numpy as np
 
 from qa.answer.page import LINKS_HEADING
 from qa.answer.question import Term
+from qa.answer.recent import Recent
 from qa.answer.settings import EngineSettings
 from qa.store.index import LoadedIndex
 from qa.types import Paragraph
@@ -46,16 +47,25 @@ class Headings:
     """The vector of each section heading, looked up by (document, heading text)."""
 
     def __init__(self, index: LoadedIndex) -> None:
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
-        for row, paragraph in enumerate(index.paragraphs):
-            if paragraph.role == "heading" and paragraph.sentences:
-                key = (paragraph.doc, paragraph.text)
-                self._vectors.setdefault(key, index.sentence_vectors[index.sentence_offsets[row]])
+        self._index = index
+        self._vectors: Recent[dict[str, np.ndarray]] = Recent(self._find)
 
     def closeness(self, paragraph: Paragraph, question: np.ndarray) -> float:
         """Cosine of the question with the heading over the paragraph (0 without one)."""
-        vector = self._vectors.get((paragraph.doc, paragraph.section))
+        if not paragraph.section:
+            return 0.0
+        vector = self._vectors.get(paragraph.doc).get(paragraph.section)
         return max(0.0, float(vector @ question)) if vector is not None else 0.0
+
+    def _find(self, doc: str) -> dict[str, np.ndarray]:
+        """The vectors of one document's headings, gathered the first time it is asked."""
+        index, found = self._index, {}
+        for row in index.rows_of(doc):
+            paragraph = index.paragraphs[row]
+            if paragraph.role == "heading" and paragraph.sentences:
+                found.setdefault(paragraph.text,
+                                 np.asarray(index.sentence_vectors[index.sentence_offsets[row]]))
+        return found
 
 
 GENERIC_SIDES = frozenset({"side", "sides", "one", "ones", "party", "parties", "partner",
@@ -68,17 +78,18 @@ class Contrasts:
     even when its words ("What does each country bring?") are not the document's."""
 
     def __init__(self, index: LoadedIndex, proper_words: frozenset[str]) -> None:
-        self._rows: dict[str, list[int]] = {}
-        for row, paragraph in enumerate(index.paragraphs):
-            if paragraph.role == "body" and any(
-                    contrasts(s.text) and len(_names(s.text, proper_words)) >= 2
-                    for s in paragraph.sentences):
-                self._rows.setdefault(paragraph.doc, []).append(row)
-
+        self._index = index
         self._proper_words = proper_words
+        self._rows: Recent[list[int]] = Recent(self._find)
 
     def rows(self, doc: str) -> list[int]:
-        return self._rows.get(doc, [])
+        """The document's contrasting paragraphs, found the first time it is compared."""
+        return self._rows.get(doc)
+
+    def _find(self, doc: str) -> list[int]:
+        paragraphs = self._index.paragraphs
+        return [row for row in self._index.rows_of(doc) if paragraphs[row].role == "body"
+                and any(self.sets_names_apart(s.text) for s in paragraphs[row].sentences)]
 
     def sets_names_apart(self, sentence: str) -> bool:
         """The sentence sets two names against each other."""

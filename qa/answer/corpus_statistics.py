@@ -1,6 +1,7 @@
 """What the engine counts in each document, kept beside the document's index segment.
 
-    statistics = corpus_statistics(index)   # merged over the documents, each counted once
+    statistics = corpus_counts(index)       # merged over the documents, each counted once
+    one = document_counts(index, doc)       # one document's, read when asked
 
 The answer engine's knowledge of the corpus (`qa.answer.facts`) — how many sentences hold each
 word stem (for idf and typo repair), the word families, the names the documents capitalise,
@@ -8,7 +9,8 @@ the acronyms they define — is a sum over documents. Counting it for a 100,000-
 takes seconds, and was done again at every load, so one small add to a large library cost
 every replica that much. Now each document is counted once: the counts are saved as
 `<key>.facts.json` beside its segment (`qa.store.segments`; the key names the file's content),
-and a load merges the saved ones. Without segments (the Milvus store) it counts at load.
+and a load merges the saved ones, one at a time. Without segments (the Milvus store) it counts
+at load. A document's own counts (a scope's words) are read again when asked, not kept.
 """
 
 from __future__ import annotations
@@ -63,16 +65,18 @@ def count(paragraphs: Iterable[Paragraph]) -> Statistics:
         sorted(find_initialisms(whole)))
 
 
-def merge(parts: list[Statistics]) -> Statistics:
+def merge(parts: Iterable[Statistics]) -> Statistics:
     """The corpus's counts from its documents' (in corpus order: the first acronym
-    definition wins)."""
+    definition wins), in one pass: the parts need not all be held at once."""
     doc_freq: Counter[str] = Counter()
     aliases: dict[str, set[str]] = {}
     long_forms: dict[str, str] = {}
     roots: set[str] = set()
     proper: set[str] = set()
     initialisms: set[str] = set()
+    sentences = 0
     for part in parts:
+        sentences += part.sentences
         doc_freq.update(part.doc_freq)
         roots.update(part.roots)
         proper.update(part.proper_words)
@@ -81,30 +85,35 @@ def merge(parts: list[Statistics]) -> Statistics:
             aliases.setdefault(short, set()).update(words)
         for short, words in part.long_forms.items():
             long_forms.setdefault(short, words)
-    return Statistics(sum(p.sentences for p in parts), dict(doc_freq), sorted(roots),
-                      sorted(proper), {k: sorted(v) for k, v in aliases.items()}, long_forms,
+    return Statistics(sentences, dict(doc_freq), sorted(roots), sorted(proper),
+                      {k: sorted(v) for k, v in aliases.items()}, long_forms,
                       sorted(initialisms))
 
 
-def by_document(index: LoadedIndex) -> dict[str, Statistics]:
-    """Each document's counts, from the files beside its segment where the index has them
-    (counted and saved there the first time)."""
+def corpus_counts(index: LoadedIndex) -> Statistics:
+    """The corpus's counts, merged from each document's (one document held at a time)."""
+    return merge(document_counts(index, d.doc) for d in index.documents)
+
+
+def document_counts(index: LoadedIndex, doc: str) -> Statistics:
+    """One document's counts: from the file beside its segment where the index has one
+    (counted and saved there the first time), else counted from its paragraphs."""
+    path = _path(index, doc)
+    found = _read(path) if path is not None else None
+    if found is None:
+        found = count(index.paragraphs[row] for row in index.rows_of(doc))
+        if path is not None:
+            _write(path, found)
+    return found
+
+
+def _path(index: LoadedIndex, doc: str) -> Path | None:
+    """Where the index folder keeps a document's counts (None: the store keeps none)."""
     keys = index.manifest.get("segments") or []
-    folder = index.segments_dir
-    cached = folder is not None and len(keys) == len(index.documents)
-    rows: dict[str, list[Paragraph]] = {}
-    for paragraph in index.paragraphs:
-        rows.setdefault(paragraph.doc, []).append(paragraph)
-    out: dict[str, Statistics] = {}
-    for number, document in enumerate(index.documents):
-        path = folder / f"{keys[number]}.facts.json" if cached and folder else None
-        found = _read(path) if path is not None else None
-        if found is None:
-            found = count(rows.get(document.doc, []))
-            if path is not None:
-                _write(path, found)
-        out[document.doc] = found
-    return out
+    if index.segments_dir is None or len(keys) != len(index.documents):
+        return None
+    number = index.document_number(doc)
+    return None if number is None else index.segments_dir / f"{keys[number]}.facts.json"
 
 
 def save_counts(folder: Path, key: str, paragraphs: Iterable[Paragraph]) -> None:
@@ -136,4 +145,4 @@ def _write(path: Path, statistics: Statistics) -> None:
         log.info("Could not save the statistics %s: %s", path.name, error)
 
 
-__all__ = ["Statistics", "by_document", "count", "merge", "save_counts"]
+__all__ = ["Statistics", "corpus_counts", "count", "document_counts", "merge", "save_counts"]

@@ -10,9 +10,12 @@ from qa.answer.antonyms import default_antonyms
 from qa.answer.broad import Contrasts, Headings
 from qa.answer.evidence import Matcher
 from qa.answer.question import QuestionAnalyser, Term, family_in, is_acronym
+from qa.answer.recent import Recent
 from qa.embedding import known_words
 from qa.store.index import LoadedIndex
 from qa.text import content_stems, family_roots
+
+DOCUMENT_WORDS_KEPT = 256
 
 
 class CorpusFacts:
@@ -20,9 +23,9 @@ class CorpusFacts:
 
     def __init__(self, index: LoadedIndex) -> None:
         self._index = index
-        self._by_document = corpus_statistics.by_document(index)
-        self._doc_words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        counts = corpus_statistics.merge(list(self._by_document.values()))
+        self._doc_words: Recent[tuple[frozenset[str], frozenset[str]]] = Recent(
+            self._read_words, DOCUMENT_WORDS_KEPT)
+        counts = corpus_statistics.corpus_counts(index)
         self.analyser = QuestionAnalyser(counts.doc_freq, counts.sentences, counts.roots,
                                          index.words, known_words())
         self.matcher = Matcher(index.words, index.word_vectors,
@@ -51,12 +54,14 @@ class CorpusFacts:
         return scope is None or any(family_in(stem_, *self._words_of(doc)) for doc in scope)
 
     def _words_of(self, doc: str) -> tuple[frozenset[str], frozenset[str]]:
-        """(stems, family roots) of one document's sentences, gathered on first use."""
-        if doc not in self._doc_words:
-            counts = self._by_document.get(doc)
-            self._doc_words[doc] = ((counts.stems(), frozenset(counts.roots)) if counts
-                                    else (frozenset(), frozenset()))
-        return self._doc_words[doc]
+        """(stems, family roots) of one document's sentences, read on first use."""
+        return self._doc_words.get(doc)
+
+    def _read_words(self, doc: str) -> tuple[frozenset[str], frozenset[str]]:
+        if self._index.document_number(doc) is None:
+            return frozenset(), frozenset()
+        counts = corpus_statistics.document_counts(self._index, doc)
+        return counts.stems(), frozenset(counts.roots)
 
     def checkable_entity(self, term: Term) -> bool:
         """A name the evidence must contain (acronyms the corpus spells out are exempt)."""

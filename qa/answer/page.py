@@ -36,7 +36,7 @@ def page_lines(paragraphs: list[Paragraph], facet: str) -> list[Paragraph]:
 
 def page_answer(index: LoadedIndex, doc: str, facet: str) -> Draft | None:
     """The quoted lines about the page, or None when the document has none of that kind."""
-    lines = page_lines([p for p in index.paragraphs if p.doc == doc], facet)
+    lines = page_lines(index.paragraphs_of(doc), facet)
     if not lines:
         return None
     citations = CitationList({p.anchor for p in lines})

@@ -1,7 +1,7 @@
 """Extractive summaries: the few sentences that best cover a document, or one part of it.
 
 Centrality is the cosine of a sentence's vector (the index's own, `index.sentence_vectors`)
-with its document's mean sentence direction, computed once when the index is loaded; the
+with its document's mean sentence direction, computed when the document is first summarised; the
 summary picks by maximal marginal relevance (relevance minus the similarity to what is
 already picked, so it covers instead of repeating), then quotes the picks in document order,
 each cited, grouped under the document's headings. A summary of one part ("the part about
@@ -22,6 +22,7 @@ import numpy as np
 from qa.answer.citations import CitationList, Quote
 from qa.answer.draft import Draft
 from qa.answer.quoting import refers_back
+from qa.answer.recent import Recent
 from qa.store.index import LoadedIndex
 from qa.text import content_stems, family_roots
 from qa.types import Paragraph
@@ -54,6 +55,31 @@ class _DocSentences:
     sections: list[set[str]] = field(default_factory=list)
 
 
+def _doc_sentences(index: LoadedIndex, doc: str) -> _DocSentences:
+    """`doc`'s summarisable sentences with their centrality, and its section headings."""
+    paragraphs = index.paragraphs
+    rows = index.rows_of(doc)
+    found = [(row, j) for row in rows if paragraphs[row].role in SUMMARISED_ROLES
+             for j, sentence in enumerate(paragraphs[row].sentences)
+             if len(sentence.text.split()) >= MIN_WORDS]
+    if not found:
+        return _DocSentences(np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=np.float32))
+    ids = np.array([index.sentence_offsets[row] + j for row, j in found])
+    vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32)
+    centre = vectors.mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    return _DocSentences(ids, found, vectors @ centre,  # cosines: unit rows
+                         *_searchable(paragraphs, found))
+
+
+def _doc_headings(index: LoadedIndex, doc: str) -> dict[str, str]:
+    """`doc`'s section headings over body paragraphs, by their plain words."""
+    paragraphs = index.paragraphs
+    return {_plain(paragraphs[row].section): paragraphs[row].section
+            for row in index.rows_of(doc)
+            if paragraphs[row].section and paragraphs[row].role == "body"}
+
+
 class Summarizer:
     """Built once per loaded index; `summarize` costs a few milliseconds a question."""
 
@@ -62,30 +88,24 @@ class Summarizer:
         self.idf = idf or (lambda _stem: 1.0)
         self.titles = {d.doc: d.title for d in index.documents}
         self.subject = "article" if len(index.documents) == 1 else "document"
-        self._docs: dict[str, _DocSentences] = {}
-        self._headings = {(p.doc, _plain(p.section)): p.section for p in index.paragraphs
-                          if p.section and p.role == "body"}
-        places: dict[str, list[tuple[int, int]]] = {}
-        for row, paragraph in enumerate(index.paragraphs):
-            if paragraph.role not in SUMMARISED_ROLES:
-                continue
-            for j, sentence in enumerate(paragraph.sentences):
-                if len(sentence.text.split()) >= MIN_WORDS:
-                    places.setdefault(paragraph.doc, []).append((row, j))
-        for doc, found in places.items():
-            ids = np.array([index.sentence_offsets[row] + j for row, j in found])
-            vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32)
-            centre = vectors.mean(axis=0)
-            centre /= np.linalg.norm(centre) or 1.0
-            self._docs[doc] = _DocSentences(ids, found, vectors @ centre,  # cosines: unit rows
-                                            *_searchable(index.paragraphs, found))
+        self._docs: Recent[_DocSentences] = Recent(lambda doc: _doc_sentences(index, doc))
+        self._doc_headings: Recent[dict[str, str]] = Recent(
+            lambda doc: _doc_headings(index, doc))
+
+    def _sentences(self, doc: str) -> _DocSentences:
+        """One document's summarisable sentences, gathered the first time it is asked about
+        (its rows and their vectors only: a large library is not read at load)."""
+        return self._docs.get(doc)
+
+    def _headings(self, doc: str) -> dict[str, str]:
+        return self._doc_headings.get(doc)
 
     def summarize(self, doc: str, part: str = "", part_vector: np.ndarray | None = None
                   ) -> Draft:
         """The summary of `doc`, or of its part about `part` (closeness by `part_vector`)."""
-        sentences = self._docs.get(doc)
+        sentences = self._sentences(doc)
         debug: dict[str, Any] = {"kind": "summary", "doc": doc, "part": part}
-        if sentences is None:
+        if not len(sentences.ids):
             return _refusal(self.subject, "the document has no sentences to summarise", debug)
         if part:
             chosen = self._part(sentences, part, part_vector)
@@ -101,7 +121,7 @@ class Summarizer:
     def heading_asked(self, question: str, doc: str) -> str:
         """The heading of `doc` the question repeats ("What Is the New Proposition?"), whose
         section is its answer; "" when it repeats none."""
-        return self._headings.get((doc, _plain(question)), "")
+        return self._headings(doc).get(_plain(question), "")
 
     def _part(self, sentences: _DocSentences, part: str, part_vector: np.ndarray | None
               ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -155,7 +175,7 @@ class Summarizer:
         paragraphs = self.index.paragraphs
         citations = CitationList({paragraphs[row].anchor for row, _ in places})
         title = self.titles.get(doc) or doc
-        if part in self._headings.values():
+        if part in self._headings(doc).values():
             lead = f"Under “{part}”, the {self.subject} says:"
         elif part:
             lead = f"What the {self.subject} says about {part}:"

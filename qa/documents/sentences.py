@@ -30,11 +30,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         if _is_abbreviation(text, match.start()):
             continue
         if end > start:
-            sentences.append(Sentence(start, end, text[start:end]))
+            sentences.append(Sentence.within(text, start, end))
         start = _skip_space(text, end)
     end = len(text.rstrip())
     if end > start:
-        sentences.append(Sentence(start, end, text[start:end]))
+        sentences.append(Sentence.within(text, start, end))
     return tuple(sentences)
 
 

@@ -25,7 +25,7 @@ def document_from_json(data: dict[str, Any]) -> Document:
     paragraphs = []
     for p in data["paragraphs"]:
         text = p["text"]
-        sentences = tuple(Sentence(a, b, text[a:b]) for a, b in p["sentences"])
+        sentences = tuple(Sentence.within(text, a, b) for a, b in p["sentences"])
         paragraphs.append(Paragraph(data["doc"], p["number"], text, p["role"], p["section"],
                                     sentences, page=p.get("page"), table=p.get("table"),
                                     row=p.get("row"), ocr=bool(p.get("ocr"))))

@@ -64,21 +64,56 @@ class LoadedIndex:
     faiss: Any
     paragraph_vectors: np.ndarray
     sentence_vectors: np.ndarray
-    sentence_rows: list[tuple[int, int]]
+    sentence_rows: np.ndarray  # (sentences, 2): each sentence's paragraph row and place in it
     words: list[str]
     word_vectors: np.ndarray
     sentence_faiss: Any = None
     bm25: Any = None
-    sentence_offsets: list[int] = field(default_factory=list)
+    sentence_offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     rankings: Any = None  # the store's searches (`qa.store.Rankings`); None: in memory
     segments_dir: Path | None = None  # where per-document caches live (the index folder's)
+    _doc_rows: dict[str, range | list[int]] = field(default_factory=dict, repr=False)
+    _doc_numbers: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         offsets, total = [], 0
-        for paragraph in self.paragraphs:
+        rows: dict[str, list[int]] = {}
+        for row, paragraph in enumerate(self.paragraphs):
             offsets.append(total)
             total += len(paragraph.sentences)
-        self.sentence_offsets = offsets
+            found = rows.setdefault(paragraph.doc, [row, row])
+            found[1] = row if found[1] == row - 1 or found[1] == row else -1
+        self.sentence_offsets = np.asarray(offsets, dtype=np.int64)
+        self._doc_numbers = {d.doc: i for i, d in enumerate(self.documents)}
+        self._doc_rows = {doc: range(first, last + 1) for doc, (first, last) in rows.items()
+                          if last >= 0}
+        for doc in (doc for doc, (_, last) in rows.items() if last < 0):  # not contiguous
+            self._doc_rows[doc] = [r for r, p in enumerate(self.paragraphs) if p.doc == doc]
+
+    def document_number(self, doc: str) -> int | None:
+        """The document's place in `documents` (and in the manifest's lists)."""
+        return self._doc_numbers.get(doc)
+
+    def rows_of(self, doc: str) -> range | list[int]:
+        """The paragraph rows of one document, in order (empty for an unknown one)."""
+        return self._doc_rows.get(doc, range(0))
+
+    def paragraphs_of(self, doc: str) -> list[Paragraph]:
+        """One document's paragraphs, in order."""
+        return [self.paragraphs[row] for row in self.rows_of(doc)]
+
+    def paragraph_at(self, anchor: str) -> Paragraph | None:
+        """The paragraph of an anchor (`doc#p7`), or None."""
+        doc, _, number = anchor.rpartition("#p")
+        return next((p for p in self.paragraphs_of(doc) if str(p.number) == number), None)
+
+
+def sentence_rows(paragraphs: list[Paragraph]) -> np.ndarray:
+    """(paragraph row, sentence number) of every sentence, in sentence-vector order."""
+    counts = np.fromiter((len(p.sentences) for p in paragraphs), np.int64, len(paragraphs))
+    rows = np.repeat(np.arange(len(paragraphs), dtype=np.int64), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.stack([rows, np.arange(len(rows), dtype=np.int64) - starts], axis=1)
 
 
 def corpus_hash(corpus_dir: Path) -> str:
@@ -173,7 +208,7 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
     except Exception as error:  # any unreadable file means the same to the user
         raise IndexCorruptError(index_dir, f"{type(error).__name__}: {error}"[:200]) from error
     paragraphs = [p for d in documents for p in d.paragraphs]
-    rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
+    rows = sentence_rows(paragraphs)
     _check_shapes(index_dir, embedder.dim, faiss_index, paragraphs, rows, paragraph_vectors,
                   sentence_vectors, words, word_vectors)
     if sentence_faiss.ntotal != len(rows) or sentence_faiss.d != embedder.dim:
@@ -200,7 +235,7 @@ def _check_manifest(manifest: Any, index_dir: Path, embedder: Embedder) -> None:
 
 
 def _check_shapes(index_dir: Path, dim: int, faiss_index: Any, paragraphs: list[Paragraph],
-                  rows: list[tuple[int, int]], paragraph_vectors: np.ndarray,
+                  rows: np.ndarray, paragraph_vectors: np.ndarray,
                   sentence_vectors: np.ndarray, words: list[str],
                   word_vectors: np.ndarray) -> None:
     problems = []

@@ -36,14 +36,11 @@ class LocalRankings:
         self.index = index
         # Built by `qa build` and loaded with the index; built here only for a bare index.
         self.bm25 = index.bm25 if index.bm25 is not None else build_bm25(index.paragraphs)
-        rows: dict[str, list[int]] = {}
-        for row, paragraph in enumerate(index.paragraphs):
-            rows.setdefault(paragraph.doc, []).append(row)
-        self._doc_rows = {d: np.array(r) for d, r in rows.items()}
         self._sentences_of: dict[Scope, np.ndarray] = {}
         self.sentence_faiss = (index.sentence_faiss if index.sentence_faiss is not None
                                else build_faiss(np.asarray(index.sentence_vectors)))
-        self.sentence_paragraph = np.array([row for row, _ in index.sentence_rows] or [0])
+        self.sentence_paragraph = (np.asarray(index.sentence_rows)[:, 0] if len(index.sentence_rows)
+                                   else np.zeros(1, dtype=np.int64))
 
     def paragraphs(self, vector: np.ndarray, scope: Scope | None = None) -> list[int]:
         """Paragraph rows by the cosine of their vector with `vector`."""
@@ -85,7 +82,7 @@ class LocalRankings:
         """The paragraph rows of the scope's documents, in row order (None: no scope)."""
         if scope is None:
             return None
-        parts = [self._doc_rows[d] for d in scope if d in self._doc_rows]
+        parts = [_array(self.index.rows_of(d)) for d in scope]
         return np.sort(np.concatenate(parts)) if parts else np.array([], dtype=int)
 
     def _scope_sentences(self, scope: Scope, allowed: np.ndarray) -> np.ndarray:
@@ -136,3 +133,9 @@ def first_rows(rows: Iterable[int], limit: int) -> list[int]:
             if len(ranking) == limit:
                 break
     return ranking
+
+
+def _array(rows: range | list[int]) -> np.ndarray:
+    if isinstance(rows, range):
+        return np.arange(rows.start, rows.stop, dtype=np.int64)
+    return np.asarray(rows, dtype=np.int64)

@@ -12,7 +12,7 @@ import numpy as np
 
 from qa.embedding import Embedder
 from qa.errors import IndexCorruptError, IndexError_
-from qa.store.index import LoadedIndex, StaleIndex
+from qa.store.index import LoadedIndex, StaleIndex, sentence_rows
 from qa.store.milvus_connection import MilvusConnection
 from qa.store.milvus_schema import (
     FILTER_VALUES,
@@ -107,7 +107,7 @@ class MilvusLoad(MilvusConnection):
                         len(sentence_keys)
         words = sorted(content_vocabulary(p.text for p in paragraphs))
         word_vectors = self._word_vectors(words, dim, reuse)
-        rows = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p.sentences))]
+        rows = sentence_rows(paragraphs)
         manifest = {**meta, "store": self.spec, "documents": entries,
                     "revision": revision_of((e["doc"], e["version"]) for e in entries),
                     "counts": {"paragraphs": len(paragraphs), "sentences": len(rows),

@@ -140,17 +140,8 @@ class MilvusBuild(MilvusConnection):
         cache = self._vectors_of(before) if before else {}
         paragraphs = list(document.paragraphs)
         texts = [passage_text(p) for p in paragraphs]
-        p_vectors, p_reused = embed_cached(texts, embedder, cache, progress, "paragraphs")
-        sentences = [(p, j, s.text) for p in paragraphs for j, s in enumerate(p.sentences)]
-        s_vectors, s_reused = embed_cached([t for _, _, t in sentences], embedder, cache,
-                                           progress, "sentences")
-        words = sorted(content_vocabulary(p.text for p in paragraphs))
-        known = self._words_present(words)
-        fresh = [w for w in words if w not in known]
-        w_vectors = (embedder.encode_passages(fresh) if fresh
-                     else np.zeros((0, embedder.dim), np.float32))
         rows = []
-        for paragraph, text, vector in zip(paragraphs, texts, p_vectors, strict=True):
+        for paragraph, text in zip(paragraphs, texts, strict=True):
             data = json.dumps(paragraph_json(paragraph), ensure_ascii=False)
             lexical = lexical_text(text)
             if max(len(data.encode()), len(lexical.encode())) > MAX_VARCHAR:
@@ -158,17 +149,41 @@ class MilvusBuild(MilvusConnection):
                                     "than Milvus stores in one field (64 KB).")
             rows.append({"key": f"{version}#{paragraph.number}", "doc": document.doc,
                          "version": version, "written": written_at, "data": data,
-                         "lexical": lexical, "dense": vector.tolist()})
-        self._insert("paragraphs", rows)
-        self._insert("sentences", [
+                         "lexical": lexical})
+        paragraphs_new = self._write_embedded("paragraphs", rows, texts, embedder, cache,
+                                              progress)
+        sentences = [(p, j, s.text) for p in paragraphs for j, s in enumerate(p.sentences)]
+        sentences_new = self._write_embedded("sentences", [
             {"key": f"{version}#{p.number}#{j}", "doc": document.doc, "version": version,
-             "written": written_at, "dense": vector.tolist()}
-            for (p, j, _), vector in zip(sentences, s_vectors, strict=True)])
-        if fresh:
-            self._insert("words", [{"key": word_key(w), "dense": v.tolist()}
-                                   for w, v in zip(fresh, w_vectors, strict=True)], upsert=True)
-        paragraphs_new, sentences_new = len(texts) - p_reused, len(sentences) - s_reused
+             "written": written_at} for p, j, _ in sentences],
+            [t for _, _, t in sentences], embedder, cache, progress)
+        words = sorted(content_vocabulary(p.text for p in paragraphs))
+        known = self._words_present(words)
+        fresh = [w for w in words if w not in known]
+        self._write_embedded("words", [{"key": word_key(w)} for w in fresh], fresh, embedder,
+                             {}, False, upsert=True)
         return paragraphs_new + sentences_new + len(fresh), paragraphs_new, sentences_new
+
+    def _write_embedded(self, kind: str, rows: list[dict[str, Any]], texts: list[str],
+                        embedder: Embedder, cache: dict[str, np.ndarray], progress: bool,
+                        upsert: bool = False) -> int:
+        """Insert `rows` with the vectors of `texts` (from `cache` where it has them); return
+        how many texts were embedded. A Ray embedder building a Milvus server's store embeds
+        and inserts in its actors: nothing but counts comes back here."""
+        writes_itself = getattr(embedder, "write_rows", None)
+        if writes_itself is not None and self.uri.startswith("http"):
+            keys = [text_key(t) for t in texts]
+            self._insert(kind, [dict(row, dense=cache[key].tolist()) for row, key
+                                in zip(rows, keys, strict=True) if key in cache], upsert)
+            rest = [i for i, key in enumerate(keys) if key not in cache]
+            return int(writes_itself(self.uri, self.name(kind), [rows[i] for i in rest],
+                                     [texts[i] for i in rest], upsert, progress, kind))
+        if not texts:
+            return 0
+        vectors, reused = embed_cached(texts, embedder, cache, progress, kind)
+        self._insert(kind, [dict(row, dense=vector.tolist())
+                            for row, vector in zip(rows, vectors, strict=True)], upsert)
+        return len(texts) - reused
 
     def _publish(self, written: list[tuple[Document, dict[str, Any]]],
                  live: dict[str, dict[str, Any]]) -> None:

@@ -17,13 +17,13 @@ the way bm25s 0.3 computed them (the library this replaced), so rankings did not
 from __future__ import annotations
 
 import math
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from qa.store.npz import mapped_member
 from qa.text import bm25_tokens
 from qa.types import Paragraph
 
@@ -144,35 +144,12 @@ class Bm25:
         the file, read as the questions' terms need them, not copied into memory."""
         with np.load(path) as data:
             vocabulary, indptr, num_rows = data["vocabulary"], data["indptr"], int(data["num_rows"])
-        bm25 = cls(vocabulary, indptr, _mapped(path, "rows"), _mapped(path, "scores"), num_rows)
+        bm25 = cls(vocabulary, indptr, mapped_member(path, "rows"),
+                   mapped_member(path, "scores"), num_rows)
         if len(bm25.indptr) != len(bm25.vocabulary) + 1 or len(bm25.rows) != len(bm25.scores):
             raise ValueError("inconsistent BM25 arrays")
         bm25.ids  # noqa: B018 - made while loading, not at the first question
         return bm25
-
-
-def _mapped(path: Path, name: str) -> np.ndarray:
-    """Member `name` of an uncompressed .npz (what `np.savez` writes), memory-mapped."""
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(f"{name}.npy")
-        if info.compress_type != zipfile.ZIP_STORED:
-            with archive.open(info) as handle:
-                return np.lib.format.read_array(handle)
-    with open(path, "rb") as handle:
-        handle.seek(info.header_offset)
-        local = handle.read(30)  # the local file header: its name and extra field follow
-        start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + \
-            int.from_bytes(local[28:30], "little")
-        handle.seek(start)
-        version = np.lib.format.read_magic(handle)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = read_header(handle)
-        offset = handle.tell()
-    if not shape or not np.prod(shape):
-        return np.zeros(shape, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
-                     order="F" if fortran else "C")
 
 
 def build_bm25(paragraphs: list[Paragraph]) -> Bm25:

@@ -33,6 +33,7 @@ from qa.embedding import Embedder
 from qa.errors import DocumentError
 from qa.store.document_json import document_from_json, document_json
 from qa.store.lexical import TermCounts, passage_text
+from qa.store.npz import mapped_member
 from qa.store.vector_cache import embed_cached, served_vectors
 from qa.text import bm25_tokens, content_vocabulary
 from qa.types import Document
@@ -138,12 +139,13 @@ def load_segment(index_dir: Path, key: str) -> Segment | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path) as data:
+        with np.load(path) as data:  # the vectors are mapped: a build reads what it uses
             meta = json.loads(str(data["meta"]))
-            segment = Segment(key, str(data["document"]), meta, data["paragraph_vectors"],
-                              data["sentence_vectors"], json.loads(str(data["words"])),
-                              data["word_vectors"], TermCounts.from_arrays(data, "terms_"),
-                              reused=True)
+            segment = Segment(key, str(data["document"]), meta,
+                              mapped_member(path, "paragraph_vectors"),
+                              mapped_member(path, "sentence_vectors"),
+                              json.loads(str(data["words"])), mapped_member(path, "word_vectors"),
+                              TermCounts.from_arrays(data, "terms_"), reused=True)
     except Exception as error:  # damaged: it is only a cache, made again
         log.warning("Ignoring the damaged index segment %s: %s", path.name, error)
         return None

@@ -97,7 +97,11 @@ def test_counts_kept_per_document_merge_to_the_corpus_count(tmp_path: Path) -> N
     assert kept.long_forms["UNFP"] == "United Nations Food Programme"
     saved = sorted((settings.index_dir / segments.SEGMENTS_DIR).glob("*.facts.json"))
     assert len(saved) == 2
+    merged = index.generation_dir / corpus_statistics.MERGED_FILE
+    assert merged.is_file()  # the next load of this generation reads one file
     saved[0].write_text("{not json", encoding="utf-8")  # a damaged count is counted again
+    assert corpus_statistics.corpus_counts(index) == whole  # (from the merged file)
+    merged.unlink()
     again = corpus_statistics.corpus_counts(index)
     assert again == whole
 

@@ -32,6 +32,7 @@ from qa.types import Paragraph
 log = logging.getLogger(__name__)
 
 STATISTICS_VERSION = 1
+MERGED_FILE = "facts.json"  # the corpus's counts, beside a generation's manifest
 
 
 @dataclass
@@ -91,8 +92,16 @@ def merge(parts: Iterable[Statistics]) -> Statistics:
 
 
 def corpus_counts(index: LoadedIndex) -> Statistics:
-    """The corpus's counts, merged from each document's (one document held at a time)."""
-    return merge(document_counts(index, d.doc) for d in index.documents)
+    """The corpus's counts, merged from each document's (one document held at a time). The
+    index folder keeps the merge beside its generation: the first load of a generation
+    merges, the replicas that load it next read one file."""
+    path = index.generation_dir / MERGED_FILE if index.generation_dir is not None else None
+    found = _read(path) if path is not None else None
+    if found is None:
+        found = merge(document_counts(index, d.doc) for d in index.documents)
+        if path is not None:
+            _write(path, found)
+    return found
 
 
 def document_counts(index: LoadedIndex, doc: str) -> Statistics:

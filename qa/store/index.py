@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ class LoadedIndex:
     sentence_offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     rankings: Any = None  # the store's searches (`qa.store.Rankings`); None: in memory
     segments_dir: Path | None = None  # where per-document caches live (the index folder's)
+    generation_dir: Path | None = None  # where caches of this whole index live (ditto)
     _doc_rows: dict[str, range | list[int]] = field(default_factory=dict, repr=False)
     _doc_numbers: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -162,15 +164,15 @@ def _read_documents(path: Path, entries: list[dict[str, Any]],
                     known: dict[str, Document]) -> list[Document]:
     """The generation's documents: those `known` by content as they are, the rest parsed
     from their part of paragraphs.json (the whole file when the manifest lacks the spans)."""
-    data = path.read_bytes()
     spans = [entry.get("bytes") for entry in entries]
     if not entries or any(not isinstance(s, list) or len(s) != 2 for s in spans):
-        return [document_from_json(d) for d in json.loads(data)]
+        return [document_from_json(d) for d in json.loads(path.read_bytes())]
     documents = []
-    for entry, (start, end) in zip(entries, spans, strict=True):
-        found = known.get(entry.get("content", ""))
-        documents.append(found if found is not None and found.doc == entry["doc"]
-                         else document_from_json(json.loads(data[start:end])))
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for entry, (start, end) in zip(entries, spans, strict=True):
+            found = known.get(entry.get("content", ""))
+            documents.append(found if found is not None and found.doc == entry["doc"]
+                             else document_from_json(json.loads(data[start:end])))
     return documents
 
 
@@ -216,7 +218,7 @@ def _load_generation(generation: Path | None, corpus_dir: Path, index_dir: Path,
                                 f"vectors for {len(rows)} sentences")
     return LoadedIndex(manifest, documents, paragraphs, faiss_index, paragraph_vectors,
                        sentence_vectors, rows, words, word_vectors, sentence_faiss, bm25,
-                       segments_dir=index_dir / "segments")
+                       segments_dir=index_dir / "segments", generation_dir=generation)
 
 
 def _check_manifest(manifest: Any, index_dir: Path, embedder: Embedder) -> None:

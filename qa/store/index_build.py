@@ -92,8 +92,12 @@ def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder,
         segment = segments_module.load_segment(index_dir, key)
         if segment is None:
             cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
-            segment = segments_module.make_segment(path, key, embedder, cache, progress)
-            segments_module.save_segment(index_dir, segment)
+            made = segments_module.make_segment(path, key, embedder, cache, progress)
+            segments_module.save_segment(index_dir, made)
+            # mapped again from the file: a large corpus's vectors are not all held at once
+            segment = segments_module.load_segment(index_dir, key) or made
+            segment.reused, segment.embedded = False, made.embedded
+            segment.paragraphs_embedded = made.paragraphs_embedded
         return segment
 
     return read_corpus(corpus_dir, read, lambda segment: segment.meta.get("warnings", ()))

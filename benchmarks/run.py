@@ -3,13 +3,13 @@
     .venv/bin/qa bench            # everything: 1 M vectors, and the whole pipeline over 1 M
                                   # paragraphs (benchmarks/scale.py; about 16 min, 15 GB RAM)
     .venv/bin/qa bench --quick    # no 1 M tiers, smaller build corpus, single runs (1.5 min)
+    .venv/bin/qa bench --quick --replica 1000000 --replica-work /srv/bench  # one replica at 1 M
     .venv/bin/python benchmarks/run.py [--quick] [--out DIR]
 
-Prints a Markdown table and writes the same figures to benchmarks/results.json and a plot to
-benchmarks/results.png. Everything runs in a temporary folder on a copy of the article, so
-`corpus/` and `index/` are never touched. The machine's load average is recorded before and
-after: other processes on the same cores slow every figure here. Targets come from issue 5;
-the tests never time anything, only this script does.
+Prints a Markdown table, writes it to benchmarks/results.json and a plot to results.png. All
+runs in a temporary folder on a copy of the article: `corpus/` and `index/` are not touched.
+The load average is recorded before and after (other processes slow every figure). Targets
+come from issues 5 and 30; the tests never time anything, only this script does.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from benchmarks import (  # noqa: E402 - after the path above
     big_upload,
     ingest,
     plot,
+    replica,
     startup,
     stores,
 )
@@ -48,11 +49,13 @@ TARGETS = {"warm_p50_ms": 100.0, "warm_p95_ms": 250.0, "cold_ask_s": 8.0, "build
            "small_change_s": 10.0,
            "pdf_pages_per_min": 60.0, "scan_pages_per_min": 10.0}
 SCALE_PARAGRAPHS = 1_000_000  # the whole-pipeline tier (full runs only; about 15 min, 14 GB)
+REPLICA_PARAGRAPHS = 100_000  # one replica on an index folder (full runs; `--replica N`)
 FULL = {"runs": 3, "passes": 2, "paragraphs": 1000, "tiers": (10_000, 100_000, 1_000_000)}
 QUICK = {"runs": 1, "passes": 1, "paragraphs": 200, "tiers": (10_000, 100_000)}
 
 
-def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
+def run(quick: bool = False, out_dir: Path = HERE, replica: int = 0,
+        replica_work: Path | None = None) -> dict[str, Any]:
     plan = QUICK if quick else FULL
     quiet_libraries()
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "quick": quick,
@@ -88,6 +91,10 @@ def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
     if not quick:
         _step(f"whole pipeline at {SCALE_PARAGRAPHS:,} paragraphs",
               lambda: {"scale": whole_pipeline(SCALE_PARAGRAPHS)}, figures)
+    if replica or not quick:
+        n = replica or REPLICA_PARAGRAPHS
+        _step(f"one replica on an index folder of {n:,} paragraphs",
+              lambda: {"replica": one_replica(n, replica_work)}, figures)
     results["machine"]["load_after"] = os.getloadavg()[0]
     results["checks"] = checks(figures)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +103,16 @@ def run(quick: bool = False, out_dir: Path = HERE) -> dict[str, Any]:
     if not plot.draw(results, out_dir / "results.png"):
         print("(no plot: pip install '.[bench]' for matplotlib)", file=sys.stderr)
     return results
+
+
+def one_replica(paragraphs: int, work: Path | None) -> dict[str, Any]:
+    """`benchmarks/replica.py` (its index kept in `work` when given, else built for this run)."""
+    with tempfile.TemporaryDirectory(prefix="qa-bench-replica-") as folder:
+        out = Path(folder) / "replica.json"
+        subprocess.run([sys.executable, str(HERE / "replica.py"), "--paragraphs",
+                        str(paragraphs), "--work", str(work or Path(folder) / "work"),
+                        "--out", str(out)], check=True)
+        return json.loads(out.read_text(encoding="utf-8"))
 
 
 def whole_pipeline(paragraphs: int) -> dict[str, Any]:
@@ -146,6 +163,7 @@ def checks(f: dict[str, Any]) -> list[dict[str, Any]]:
     if "big_upload_small_max_s" in f:
         rows.append(("small change during a big upload", f["big_upload_small_max_s"],
                      TARGETS["small_change_s"], "s", "<="))
+    rows += replica.checks(f["replica"]) if f.get("replica") else []
     if f.get("scale"):
         rows.append((f"whole pipeline p50 at {f['scale']['paragraphs']:,}",
                      f["scale"]["warm_p50_ms"], TARGETS["scale_p50_ms"], "ms", "<="))
@@ -223,6 +241,8 @@ def table(results: dict[str, Any]) -> str:
                      f"{x['exact_p50_ms']:.1f} ms", mark(f"recall@10 at {x['n']:,}")))
         rows.append(("… build; memory (RSS growth / file)", f"{x['build_s']:.1f} s; "
                      f"{x['rss_delta_mb']:.0f} / {x['index_file_mb']:.0f} MB", ""))
+    if f.get("replica"):
+        rows += replica.rows(f["replica"], mark)
     scale = f.get("scale")
     if scale:
         rows.append((f"whole pipeline, {scale['paragraphs']:,} paragraphs ({scale['sentences']:,} "
@@ -242,8 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1 M tier; single runs")
     parser.add_argument("--out", type=Path, default=HERE, help="folder for results.json/.png")
+    parser.add_argument("--replica", type=int, default=0, metavar="N",
+                        help=f"one replica over N paragraphs (default {REPLICA_PARAGRAPHS:,} "
+                             "in full runs; 1000000 builds for about 40 min the first time)")
+    parser.add_argument("--replica-work", type=Path, metavar="DIR", help="keep its index here")
     args = parser.parse_args(argv)
-    results = run(quick=args.quick, out_dir=args.out)
+    results = run(quick=args.quick, out_dir=args.out, replica=args.replica,
+                  replica_work=args.replica_work)
     m = results["machine"]
     print(f"\n{results['date']} · {m['cpu']} · {m['cores']} cores · {m['ram_gb']:.0f} GiB · "
           f"load {m['load_before']:.1f} → {m['load_after']:.1f}\n")

@@ -5,7 +5,7 @@
     qa ask --batch IN.jsonl --out OUT.jsonl
     qa eval FILE.jsonl [--verbose] | qa eval FOLDER [--limit N]  (see qa.eval.commands)
     qa add PATH... [--replace] | qa remove NAME | qa list      (see qa.documents.library)
-    qa bench [--quick]                                          (see benchmarks/run.py)
+    qa bench [--quick] [--replica N]                            (see benchmarks/run.py)
     qa feedback list | qa feedback export FILE.jsonl            (see qa.ui.feedback)
     qa user add|remove|list|passwd | qa token create|list|revoke (see qa.access)
 Every command takes --corpus DIR and --index DIR (or QA_CORPUS_DIR / QA_INDEX_DIR).
@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="measure speed on this machine (benchmarks/)")
     bench.add_argument("--quick", action="store_true", help="skip the 1 M-vector tier")
     bench.add_argument("--out", type=Path, help="folder for results.json and results.png")
+    bench.add_argument("--replica", type=int, default=0, metavar="N",
+                       help="one replica over an index folder of N paragraphs")
+    bench.add_argument("--replica-work", type=Path, metavar="DIR", help="keep its index here")
     return parser
 
 
@@ -248,7 +251,10 @@ def _bench(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(PROJECT_ROOT))
     from benchmarks.run import main as bench_main
 
-    return bench_main(["--quick"] * args.quick + (["--out", str(args.out)] if args.out else []))
+    return bench_main(["--quick"] * args.quick + (["--out", str(args.out)] if args.out else [])
+                      + (["--replica", str(args.replica)] if args.replica else [])
+                      + (["--replica-work", str(args.replica_work)] if args.replica_work
+                         else []))
 
 
 if __name__ == "__main__":

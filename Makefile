@@ -51,12 +51,20 @@ bench: $(STAMP) index
 # is not run again; `make train-reader RESUME=--resume` goes on from the checkpoint of the one
 # that was cut short. Stage 3 needs Debian's wordnet-base.
 WORDNET := /usr/share/wordnet/index.noun
-train-reader: $(STAMP) runs/reader-s6/reader.safetensors
+train-reader: $(STAMP) runs/reader-s6/reader.safetensors runs/verifier/verifier.safetensors
 	rm -rf runs/valid && $(BIN)/python scripts/validation_set.py runs/valid
-	QA_READER_DIR=runs/reader-s6 $(BIN)/qa eval runs/valid --details runs/valid.jsonl
+	QA_READER_DIR=runs/reader-s6 QA_VERIFIER_DIR=runs/verifier \
+	    $(BIN)/qa eval runs/valid --details runs/valid.jsonl
 	$(BIN)/python scripts/calibrate.py runs/valid.jsonl --reader runs/reader-s6
-	mkdir -p models/reader && cp runs/reader-s6/reader.safetensors \
+	mkdir -p models/reader models/verifier && cp runs/reader-s6/reader.safetensors \
 	    runs/reader-s6/manifest.json models/reader/
+	cp runs/verifier/verifier.safetensors runs/verifier/manifest.json models/verifier/
+
+# The sentence verifier (scripts/train_verifier.py): from the last stage's encoder, one thread,
+# about 53 min on this machine; RESUME=--resume goes on from runs/verifier/checkpoint/.
+runs/verifier/verifier.safetensors: runs/reader-s6/reader.safetensors
+	QA_READER_DIR=runs/reader-s6 $(BIN)/python scripts/train_verifier.py --out runs/verifier \
+	    $(RESUME)
 
 runs/reader-base/reader.safetensors: | $(STAMP)
 	@test -f $(WORDNET) || { echo "stage 3 needs WordNet: apt-get install wordnet-base"; exit 1; }

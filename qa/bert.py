@@ -230,6 +230,14 @@ class WordPieces:
                 samples.append(sample)
         return PairEncoding(rows, samples)
 
+    def first_windows(self, questions: list[str], passages: list[str],
+                      max_length: int) -> dict[str, torch.Tensor]:
+        """Question/passage pairs cut to `max_length` (the passage's end goes): model inputs."""
+        tokenizer = self._tokenizer("only_second", max_length)
+        questions = [self.clip(q, MAX_QUESTION_TOKENS) for q in questions]
+        encodings = tokenizer.encode_batch(list(zip(questions, passages, strict=True)))
+        return pad([e.ids for e in encodings], [e.type_ids for e in encodings])
+
 
 def pad(ids: list[list[int]], type_ids: list[list[int]]) -> dict[str, torch.Tensor]:
     """Right-padded model inputs (pad id 0) with their attention mask."""

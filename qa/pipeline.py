@@ -32,6 +32,7 @@ from qa.retrieval import Hit, Query, Retriever
 from qa.store import Scope, Store, open_store
 from qa.store.index import LoadedIndex, StaleIndex
 from qa.types import Answer, Document
+from qa.verifier import Verifier, default_verifier
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ class Pipeline:
         self.index = index
         self.reader = reader
         self.retriever = Retriever(index, embedder)
-        self.answerer = Answerer(index, embedder, reader)
+        self.answerer = Answerer(index, embedder, reader,
+                                 verifier=_loaded_verifier() if reader is not None else None)
         self.summarizer = Summarizer(index, self.answerer.analyser.idf)
         self._lock = threading.Lock()
         self.stale = False  # serving an index older than the corpus (see `load`)
@@ -144,7 +146,7 @@ class Pipeline:
         elif kind.name == "meta":
             draft = page_answer(self.index, doc, kind.topic)
         elif kind.name == "definition":
-            paragraphs = [p for p in self.index.paragraphs if p.doc == doc]
+            paragraphs = self.index.paragraphs_of(doc)
             if any(kind.topic.lower() in p.text.lower() for p in page_lines(paragraphs,
                                                                             "author")):
                 draft = page_answer(self.index, doc, "author")  # "Who is Varuna Shankar?"
@@ -167,6 +169,19 @@ def _loaded_reader() -> Reader | None:
         log.warning("%s Answering without the reader.", error)
         return None
     return reader
+
+
+def _loaded_verifier() -> Verifier | None:
+    """The shipped sentence verifier, loaded, or None where it is absent or damaged (its
+    feature is then 0 and the warning says so)."""
+    try:
+        verifier = default_verifier()
+        if verifier is not None:
+            verifier.score("warm up", [("", "The verifier is warming up.")])
+        return verifier
+    except ReaderError as error:
+        log.warning("%s Answering without the verifier.", error)
+        return None
 
 
 def load_or_build(store: Store, corpus_dir: Path, embedder: Embedder,

@@ -14,7 +14,6 @@ from qa.answer.candidates import literal_coverage as _literal_coverage
 from qa.answer.checks import SIGNALS
 from qa.answer.decision import Decision
 from qa.answer.evidence import LITERAL_MATCH, SOFT_MAX
-from qa.answer.question_form import is_negated
 from qa.answer.spans import is_proper_name, proper_words
 from qa.config import Settings
 from qa.pipeline import Pipeline
@@ -45,29 +44,6 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     (corpus / "normans.txt").write_text(DOCUMENT, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=folder / "index", reader=False)
     return Pipeline.load(settings, embedder=FakeEmbedder())
-
-
-def test_a_negated_question_needs_a_negation_in_the_passage(pipeline: Pipeline) -> None:
-    refused = pipeline.ask("What doctrines did the Normans never adopt?")
-    assert refused.abstained, refused.debug
-    assert "negates nothing" in refused.debug["abstain"]
-    answered = pipeline.ask("What language did the Normans not adopt?")
-    assert not answered.abstained, answered.debug
-    assert "did not adopt the Norse language" in answered.answer
-    plain = pipeline.ask("Which doctrines did the Normans adopt?")
-    assert not plain.abstained, plain.debug
-    contracted = pipeline.ask("What doctrines didn't the Normans adopt?")
-    assert contracted.abstained and "negates nothing" in contracted.debug["abstain"]
-
-
-@pytest.mark.parametrize(("question", "negated"), [
-    ("What did the Normans never do?", True), ("What didn't they adopt?", True),
-    ("What can’t it do?", True), ("Which company no longer trades as Sky?", True),
-    ("What did the Normans adopt?", False), ("Who not only wrote but also sang?", False),
-    ("Whether or not it rained, who came?", False), ("What did Mr Notley note?", False),
-])
-def test_negated_questions(question: str, negated: bool) -> None:
-    assert is_negated(question) is negated
 
 
 def test_a_year_of_the_question_must_be_in_the_quoted_sentence(pipeline: Pipeline) -> None:
@@ -283,7 +259,7 @@ def test_the_checks_are_one_table_asked_in_its_order() -> None:
     from qa.answer.checks import CHECKS, Check, refusals
 
     assert [c.name for c in CHECKS] == [
-        "no-terms", "unknown-name", "negation", "antonym", "number-in-quote", "rival-name",
+        "no-terms", "unknown-name", "antonym", "number-in-quote", "rival-name",
         "answer-type", "paragraph-coverage", "sentence-coverage"]
     assert all(c.tests and c.validation and (c.question is None) != (c.term is None)
                for c in CHECKS)

@@ -147,11 +147,11 @@ def test_the_decision_comes_from_the_readers_own_manifest(tmp_path: Path) -> Non
     decision = rd.Reader(folder).decision
     assert (decision.bias, decision.abstain_below) == (-1.0, 0.25)
     weights = dict(decision.weights)
-    assert "margin" in weights and "negation" in weights  # the margins and the signals
+    assert "margin" in weights and "antonym" in weights  # the margins and the signals
     assert decision.p_answer({"margin": 1.0}) == pytest.approx(1 / (1 + math.exp(-(
         -1.0 + weights["margin"]))))
-    assert decision.p_answer({"margin": 1.0, "negation": 1.0}) < decision.p_answer(
-        {"margin": 1.0})  # a negated question the passage does not negate weighs against
+    assert decision.p_answer({"margin": 1.0, "antonym": 1.0}) < decision.p_answer(
+        {"margin": 1.0})  # a passage saying the opposite of the question weighs against
     older = dict(manifest["decision"], w_sentence=0.5, w_paragraph=0.25)
     del older["weights"]
     (folder / rd.MANIFEST_FILE).write_text(json.dumps(dict(manifest, decision=older)))

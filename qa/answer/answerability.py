@@ -20,7 +20,7 @@ from qa.answer.reading import Reading
 
 # The features besides the signals, in the order the manifest lists them.
 FEATURES = ("margin", "paragraph_margin", "literal_coverage", "dense", "sentence_coverage",
-            "paragraph_coverage", "typed", "span_words")
+            "paragraph_coverage", "typed", "span_words", "verifier")
 
 
 def answer_features(best: Candidate, info: QuestionInfo, signals: Iterable[str],

@@ -51,6 +51,7 @@ class Candidate:
     reader_bonus: float = 0.0
     items_margin: float | None = None  # the reader's best margin in this sentence or after it
     paragraph_margin: float | None = None  # the reader's best margin in the whole paragraph
+    verifier: float | None = None  # the verifier's logit that the quote answers (when read)
 
     @property
     def rank_score(self) -> float:

@@ -43,7 +43,13 @@ from qa.answer.conversation import is_follow_up
 from qa.answer.draft import Draft
 from qa.answer.facts import CorpusFacts
 from qa.answer.question import QuestionAnalyser, QuestionInfo
-from qa.answer.reading import Reading, overlap, reader_question, weigh_with_reader
+from qa.answer.reading import (
+    Reading,
+    overlap,
+    reader_question,
+    weigh_with_reader,
+    with_previous,
+)
 from qa.answer.settings import ENGINE_SETTINGS, EngineSettings
 from qa.embedding import Embedder
 from qa.reader import Reader
@@ -51,6 +57,7 @@ from qa.retrieval import Hit, Query
 from qa.store.index import LoadedIndex
 from qa.text import stem
 from qa.types import Paragraph
+from qa.verifier import Verifier
 
 NOTHING_RETRIEVED = Refusal("nothing-retrieved", "nothing retrieved")
 
@@ -77,10 +84,12 @@ class Answerer:
     """Builds answers from retrieved paragraphs; built once per loaded index."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, reader: Reader | None = None,
-                 settings: EngineSettings = ENGINE_SETTINGS) -> None:
+                 settings: EngineSettings = ENGINE_SETTINGS,
+                 verifier: Verifier | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.reader = reader
+        self.verifier = verifier  # its logit is one more feature of P(answer)
         self.settings = settings
         self.facts = CorpusFacts(index)
         self.scorer = SentenceScorer(index, self.facts, embedder, settings)
@@ -109,7 +118,7 @@ class Answerer:
         if self.reader is not None and candidates:
             weigh_with_reader(self.reader, self.index,
                               reader_question(info, self.facts.long_forms), candidates,
-                              self.settings)
+                              self.settings, self.verifier, question)
         # verdict, then compose
         verdict = self.verdict(question, info, candidates, kind, context is not None, scope)
         composed = (self._compose(question, info, verdict, candidates, hits, kind)
@@ -139,6 +148,9 @@ class Answerer:
             decision = reader.decision
             found = [r for r in found if r.rule not in SIGNALS]
             features = answer_features(best, info, [r.rule for r in signals])
+            if self.verifier is not None:
+                features["verifier"] = (best.verifier if best.verifier is not None else
+                                        self.verifier.score(question, [with_previous(best)])[0])
             reading = reading_of(best, features, decision)
             if (not follow_up and reading.p_answer < decision.abstain_below
                     and not self._items_follow(kind, best, info, signals)):
@@ -214,7 +226,9 @@ class Answerer:
         return Draft(composed.answer, False, composed.citations, verdict.short, debug)
 
     def _paragraph(self, anchor: str) -> Paragraph:
-        return next(p for p in self.index.paragraphs if p.anchor == anchor)
+        found = self.index.paragraph_at(anchor)
+        assert found is not None, f"{anchor} is a quoted paragraph of this index"
+        return found
 
 
 def _of_the_kind_asked(info: QuestionInfo, best: Candidate) -> bool:

@@ -53,7 +53,6 @@ class QuestionInfo:
     wants_list: bool
     unit: str = ""  # for numbers: "money" | "share" | "duration" | ""
     head: str = ""  # the noun a "which X" question asks for: "publication", "city"
-    negated: bool = False  # asks what is *not* so ("What did X never do?")
     strict_type: bool = False  # only an answer of its type will do (`question_form.needs_typed_answer`)
 
 
@@ -159,7 +158,7 @@ class QuestionAnalyser:
         return QuestionInfo(
             text=question, corrected=corrected, answer_type=form.answer_type,
             terms=tuple(unique.values()), wants_list=form.wants_list, unit=form.unit,
-            head=form.head, negated=form.negated, strict_type=form.strict_type)
+            head=form.head, strict_type=form.strict_type)
 
 
 _FUNCTION_WORDS = ("what", "which", "where", "when", "who", "whom", "whose", "why", "how",

@@ -1,7 +1,7 @@
 """The form of a question, from its wording alone (never a document's words): its kind
 (summary, meta, definition, role, compare, why, how, list, fact; how the answer is composed,
 `qa.pipeline`), its answer type (number, date, name, other) and unit (what the quote must hold,
-`qa.answer.checks`), whether it wants a list or is negated, the noun a "which X" asks for.
+`qa.answer.checks`), whether it wants a list, the noun a "which X" asks for.
 `read_form` returns all of it; the examples that pin it down are `tests/test_kinds.py` and
 `tests/test_question.py`. It never decides whether the document answers.
 """
@@ -32,7 +32,6 @@ class QuestionForm:
     unit: str          # numbers: "money" | "share" | "duration"; names: "person"; or ""
     head: str          # the noun a "which X" question asks for: "publication", "city"
     wants_list: bool   # several items answer it
-    negated: bool      # asks what is *not* so ("What did X never do?")
     strict_type: bool  # only an answer of its type will do (`needs_typed_answer`)
 
 
@@ -42,7 +41,7 @@ def read_form(question: str, corrected: str | None = None) -> QuestionForm:
     return QuestionForm(
         kind=question_kind(question), answer_type=answer_type(fixed),
         unit=number_unit(question) or person_unit(fixed), head=head_noun(fixed),
-        wants_list=bool(LIST_Q.search(question)), negated=is_negated(question),
+        wants_list=bool(LIST_Q.search(question)),
         strict_type=needs_typed_answer(fixed))
 
 
@@ -233,9 +232,6 @@ DEGREE_Q = re.compile(r"\bhow (?:long(?! ago)|far|high|large|big|often|fast|old)
                       r"\b(?:what|which) (?:is |was |are |were )?(?:the |its |their )?"
                       r"(?:[\w-]+ )?size\b", re.IGNORECASE)
 WHO_IS_NAME_Q = re.compile(r"^\s*(?:[Ww]ho|[Ww]hat) (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*){1,4}\??\s*$")
-# "What did the Normans never do?": a negation, which stopwords drop from its terms.
-NEGATED_Q = re.compile(r"\b(?:not|never|no longer|none|without)\b|n['’]t\b", re.IGNORECASE)
-_NOT_NEGATING = re.compile(r"\b(?:whether or not|not only|if not)\b", re.IGNORECASE)
 _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][a-z-]{2,})\b",
                    re.IGNORECASE)
 _NOT_HEADS = STOPWORDS | {"did", "does", "do", "is", "was", "are", "were", "has", "have", "can",
@@ -291,10 +287,5 @@ def head_noun(question: str) -> str:
     return match.group(1).lower()
 
 
-def is_negated(question: str) -> bool:
-    """The question asks what is *not* so ("not only … but also" does not count)."""
-    return bool(NEGATED_Q.search(_NOT_NEGATING.sub(" ", question)))
-
-
-__all__ = ["KINDS", "Kind", "QuestionForm", "answer_type", "head_noun", "is_negated",
+__all__ = ["KINDS", "Kind", "QuestionForm", "answer_type", "head_noun",
            "needs_typed_answer", "number_unit", "person_unit", "question_kind", "read_form"]

@@ -4,7 +4,8 @@ The sentences close enough to the top to be overtaken, in the best few paragraph
 (one forward pass a paragraph) and gain up to `w_reader` · sigmoid(margin / `reader_scale`):
 the reader's belief that the sentence holds the answer. For the chosen sentence, the reader's
 span and the calibrated P(answer) (`qa.answer.answerability`) are kept as a `Reading`: the
-span is the short answer when P(answer) is high enough.
+span is the short answer when P(answer) is high enough. With `w_verifier`, the sentence
+verifier's belief (`qa.verifier`) weighs in the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from qa.answer.question import QuestionInfo
 from qa.answer.settings import EngineSettings
 from qa.reader import Reader, ReadSpan
 from qa.store.index import LoadedIndex
+from qa.verifier import Verifier
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,11 @@ class Reading:
 
 
 def weigh_with_reader(reader: Reader, index: LoadedIndex, question: str,
-                      candidates: list[Candidate], settings: EngineSettings) -> None:
-    """Let the reader's margin nudge the ranking (see the module docstring); re-sorts the
-    candidates by `rank_score`."""
+                      candidates: list[Candidate], settings: EngineSettings,
+                      verifier: Verifier | None = None, asked: str = "") -> None:
+    """Let the reader's margin (and, with `settings.w_verifier`, the verifier's logit for the
+    question `asked`) nudge the ranking (see the module docstring); re-sorts the candidates
+    by `rank_score`."""
     near = [c for c in candidates if c.score >= candidates[0].score - settings.w_reader]
     rows = list(dict.fromkeys(c.hit.row for c in near))[:settings.max_read_paragraphs]
     paragraphs = [index.paragraphs[row] for row in rows]
@@ -61,7 +65,19 @@ def weigh_with_reader(reader: Reader, index: LoadedIndex, question: str,
         if candidate.reading is not None:
             candidate.reader_bonus = settings.w_reader * _sigmoid(
                 candidate.reading.margin / settings.reader_scale)
+    if verifier is not None and settings.w_verifier:
+        for candidate, logit in zip(near, verifier.score(asked, [
+                with_previous(c) for c in near]), strict=True):
+            candidate.verifier = logit
+            candidate.reader_bonus += settings.w_verifier * _sigmoid(logit)
     candidates.sort(key=lambda c: -c.rank_score)
+
+
+def with_previous(candidate: Candidate) -> tuple[str, str]:
+    """(the sentence before the quote, the quote): what the verifier reads."""
+    sentences = candidate.paragraph.sentences
+    at = next((i for i, s in enumerate(sentences) if s.start <= candidate.start < s.end), None)
+    return (sentences[at - 1].text if at else "", candidate.text)
 
 
 def reader_question(info: QuestionInfo, long_forms: dict[str, str]) -> str:

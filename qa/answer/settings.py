@@ -62,6 +62,8 @@ class EngineSettings:
     reader_scale: float = 2.0
     # A cost limit, not a tuned one: the reader costs ~25 ms a paragraph on 2 cores.
     max_read_paragraphs: int = 3
+    # The sentence verifier's belief, weighed like the reader's: w_verifier · sigmoid(logit).
+    w_verifier: float = 0.0
 
     # -- the coverage floors (`qa.answer.checks`) --------------------------------------------
     # "paragraph-coverage" / "sentence-coverage": 0.40 / 0.25 → 0.30 / 0.20 on the reader's

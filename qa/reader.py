@@ -61,19 +61,10 @@ class ReadSpan:
 
 
 def build_model(for_training: bool = True) -> Any:
-    """A span model: the bundled MiniLM encoder plus a two-logit head. For training, the
-    encoder is `transformers.BertModel`; for answering, `qa.bert.MiniBert`, the same weights
-    without transformers' two-second import."""
+    """A span model: the bundled MiniLM encoder (`bundled_encoder`) plus a two-logit head."""
     import torch
 
-    if for_training:
-        from transformers import AutoModel
-
-        encoder = AutoModel.from_pretrained(str(bundled_model_path()), local_files_only=True)
-    else:
-        from qa.bert import load_bert
-
-        encoder = load_bert(bundled_model_path())
+    encoder = bundled_encoder(for_training)
 
     class SpanModel(torch.nn.Module):
         def __init__(self) -> None:
@@ -89,6 +80,35 @@ def build_model(for_training: bool = True) -> Any:
             return logits[..., 0], logits[..., 1]
 
     return SpanModel()
+
+
+def bundled_encoder(for_training: bool = True) -> Any:
+    """The bundled MiniLM encoder: `transformers.BertModel` to train, `qa.bert.MiniBert` (the
+    same weights without transformers' two-second import) to answer."""
+    if for_training:
+        from transformers import AutoModel
+
+        return AutoModel.from_pretrained(str(bundled_model_path()), local_files_only=True)
+    from qa.bert import load_bert
+
+    return load_bert(bundled_model_path())
+
+
+def load_checked(model: Any, weights: Path, manifest: dict[str, Any], what: str) -> Any:
+    """`model` with the fine-tuned tensors of `weights` (all but the frozen word embeddings),
+    in eval mode, once their sha256 matches the manifest's; a `ReaderError` otherwise."""
+    from safetensors.torch import load_file
+
+    if not weights.is_file():
+        raise ReaderError(f"The {what}'s weights {weights} are missing.")
+    if file_sha256(weights) != manifest.get("sha256"):
+        raise ReaderError(f"The {what}'s weights {weights} do not match the sha256 in its "
+                          "manifest; restore them from git.")
+    state = {k: v.float() for k, v in load_file(str(weights)).items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.startswith(FROZEN_PREFIX) for k in missing):
+        raise ReaderError(f"The {what}'s weights {weights} do not fit the model.")
+    return model.eval()
 
 
 def load_tokenizer() -> Any:
@@ -161,21 +181,9 @@ class Reader:
     @cached_property
     def model(self) -> Any:
         import torch
-        from safetensors.torch import load_file
 
         weights = self.folder / WEIGHTS_FILE
-        if not weights.is_file():
-            raise ReaderError(f"The reader's weights {weights} are missing.")
-        expected = self.manifest.get("sha256")
-        if file_sha256(weights) != expected:
-            raise ReaderError(f"The reader's weights {weights} do not match the sha256 in "
-                              f"{self.folder / MANIFEST_FILE}; restore them from git.")
-        model = build_model(for_training=False)
-        state = {k: v.float() for k, v in load_file(str(weights)).items()}
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        if unexpected or any(not k.startswith(FROZEN_PREFIX) for k in missing):
-            raise ReaderError(f"The reader's weights {weights} do not fit the model.")
-        model.eval()
+        model = load_checked(build_model(for_training=False), weights, self.manifest, "reader")
         torch.set_grad_enabled(False)
         log.debug("reader loaded from %s", weights)
         return model

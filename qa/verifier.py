@@ -17,8 +17,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.embedding import bundled_model_path, file_sha256
+from qa.embedding import bundled_model_path
 from qa.errors import ReaderError
+from qa.reader import bundled_encoder, load_checked
 
 if TYPE_CHECKING:
     from qa.bert import WordPieces
@@ -27,7 +28,6 @@ VERIFIER_DIR = Path(os.environ.get("QA_VERIFIER_DIR") or
                     Path(__file__).resolve().parent.parent / "models" / "verifier")
 WEIGHTS_FILE = "verifier.safetensors"
 MANIFEST_FILE = "manifest.json"
-FROZEN_PREFIX = "encoder.embeddings.word_embeddings."
 MAX_LENGTH = 128
 
 
@@ -46,14 +46,7 @@ def build_model(for_training: bool = True) -> Any:
     """The bundled MiniLM encoder with a one-logit head on [CLS]."""
     import torch
 
-    if for_training:
-        from transformers import AutoModel
-
-        encoder = AutoModel.from_pretrained(str(bundled_model_path()), local_files_only=True)
-    else:
-        from qa.bert import load_bert
-
-        encoder = load_bert(bundled_model_path())
+    encoder = bundled_encoder(for_training)
 
     class VerifierModel(torch.nn.Module):
         def __init__(self) -> None:
@@ -92,18 +85,8 @@ class Verifier:
 
     @cached_property
     def model(self) -> Any:
-        from safetensors.torch import load_file
-
-        weights = self.folder / WEIGHTS_FILE
-        if not weights.is_file() or file_sha256(weights) != self.manifest.get("sha256"):
-            raise ReaderError(f"The verifier's weights {weights} are missing or do not match "
-                              f"the sha256 in {self.folder / MANIFEST_FILE}.")
-        model = build_model(for_training=False)
-        state = {k: v.float() for k, v in load_file(str(weights)).items()}
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        if unexpected or any(not k.startswith(FROZEN_PREFIX) for k in missing):
-            raise ReaderError(f"The verifier's weights {weights} do not fit the model.")
-        return model.eval()
+        return load_checked(build_model(for_training=False), self.folder / WEIGHTS_FILE,
+                            self.manifest, "verifier")
 
     @cached_property
     def tokenizer(self) -> WordPieces:

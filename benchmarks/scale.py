@@ -42,7 +42,8 @@ from qa.logs import quiet_libraries  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
 from qa.reader import default_reader  # noqa: E402
 from qa.store.faiss_index import build as build_faiss  # noqa: E402
-from qa.store.index import LoadedIndex, load_index  # noqa: E402
+from qa.store.index import LoadedIndex  # noqa: E402
+from qa.store.index_load import load_index  # noqa: E402
 from qa.store.lexical import build_bm25  # noqa: E402
 from qa.text import content_vocabulary  # noqa: E402
 from qa.types import Document, Paragraph, Sentence  # noqa: E402

@@ -59,20 +59,19 @@ def sentence_at(paragraph: str, char: int) -> tuple[str, str] | None:
     return None
 
 
-def other_sentence(paragraph: str, question: str, golds: list[str]) -> tuple[str, str] | None:
-    """The paragraph's sentence sharing most words with `question` that holds no gold answer."""
+def other_sentences(paragraph: str, question: str, golds: list[str],
+                    count: int = 1) -> list[tuple[str, str]]:
+    """The `count` sentences of `paragraph` sharing most words with `question` that hold no
+    gold answer, as (previous sentence, sentence)."""
     q = set(words(question))
     sentences = split_sentences(paragraph)
-    scored = [(len(q & set(words(s.text))), i) for i, s in enumerate(sentences)
-              if not any(a in s.text for a in golds)]
-    if not scored:
-        return None
-    _, i = max(scored)
-    return (sentences[i - 1].text if i else "", sentences[i].text)
+    scored = sorted(((len(q & set(words(s.text))), i) for i, s in enumerate(sentences)
+                     if not any(a in s.text for a in golds)), reverse=True)
+    return [(sentences[i - 1].text if i else "", sentences[i].text) for _, i in scored[:count]]
 
 
 def article_pairs(folder: Path, rng: random.Random, unanswerable: float, per_article: int,
-                  others: float) -> list[tuple[str, str, str, int]]:
+                  others: float, per_question: int = 1) -> list[tuple[str, str, str, int]]:
     """(question, previous sentence, sentence, label) pairs of one article, seeded."""
     paragraphs, questions = read_article(folder)
     by_id = {q["id"]: q for q in questions}
@@ -106,10 +105,39 @@ def article_pairs(folder: Path, rng: random.Random, unanswerable: float, per_art
             continue
         out.append((q["question"], *found, 1))
         if rng.random() < others:
-            other = other_sentence(para, q["question"], golds)
-            if other is not None:
-                out.append((q["question"], *other, 0))
+            out += [(q["question"], *other, 0)
+                    for other in other_sentences(para, q["question"], golds, per_question)]
     return out
+
+
+def selection_sets(folders: list[Path], rng: random.Random, per_article: int
+                   ) -> list[tuple[str, list[tuple[str, str]], int]]:
+    """Held-out answerable questions with every sentence of their paragraph and the index of
+    the one holding the gold answer: does the verifier pick the answer's sentence?"""
+    out = []
+    for folder in folders:
+        paragraphs, questions = read_article(folder)
+        for q in rng.sample(questions, min(per_article, len(questions))):
+            golds = [a for a in q.get("answers", []) if a.strip()]
+            para = next((p for p in paragraphs if p.startswith(q["support_any"][0][:60])), None)
+            if para is None:
+                continue
+            sentences = split_sentences(para)
+            hits = [i for i, x in enumerate(sentences) if any(a in x.text for a in golds)]
+            if len(sentences) > 1 and len(hits) == 1:
+                out.append((q["question"], [(sentences[i - 1].text if i else "", x.text)
+                                            for i, x in enumerate(sentences)], hits[0]))
+    return out
+
+
+def selection(model: torch.nn.Module, tokenizer, sets: list) -> float:
+    """The share of `selection_sets` whose gold sentence the model scores highest."""
+    right = 0
+    with torch.inference_mode():
+        for question, sentences, gold in sets:
+            feats = features(tokenizer, [(question, *x, 0) for x in sentences])
+            right += int(int(model(**collate(feats)).argmax()) == gold)
+    return round(right / max(1, len(sets)), 4)
 
 
 def features(tokenizer, pairs: list[tuple[str, str, str, int]]) -> list[dict]:
@@ -129,8 +157,10 @@ def auc(scores: list[float], labels: list[int]) -> float:
     return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / max(1, pos * neg))
 
 
-def curve_point(model: torch.nn.Module, feats: list[dict]) -> dict:
+def curve_point(model: torch.nn.Module, feats: list[dict], tokenizer=None,
+                sets: list | None = None) -> dict:
     model.eval()
+    select = {"select": selection(model, tokenizer, sets)} if sets else {}
     scores: list[float] = []
     with torch.inference_mode():
         for i in range(0, len(feats), 128):
@@ -139,7 +169,7 @@ def curve_point(model: torch.nn.Module, feats: list[dict]) -> dict:
     labels = [f["label"] for f in feats]
     t = torch.tensor(scores)
     loss = torch.nn.functional.binary_cross_entropy_with_logits(t, torch.tensor(labels).float())
-    return {"loss": round(float(loss), 4), "auc": round(auc(scores, labels), 4)}
+    return {"loss": round(float(loss), 4), "auc": round(auc(scores, labels), 4), **select}
 
 
 def main() -> None:
@@ -147,6 +177,9 @@ def main() -> None:
     parser.add_argument("--unanswerable", type=float, default=1.0)
     parser.add_argument("--per-article", type=int, default=20)
     parser.add_argument("--other-sentences", type=float, default=0.3)
+    parser.add_argument("--others-per-question", type=int, default=1)
+    parser.add_argument("--init", type=Path, default=None,
+                        help="a verifier folder to go on from (default: the reader's encoder)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--batch", type=int, default=32)
@@ -162,18 +195,23 @@ def main() -> None:
     rng = random.Random(args.seed)
     train_folders, valid_folders = split_squad_train((0, VALIDATION_EVERY // 2))
     train = [p for f in train_folders for p in article_pairs(
-        f, rng, args.unanswerable, args.per_article, args.other_sentences)]
+        f, rng, args.unanswerable, args.per_article, args.other_sentences,
+        args.others_per_question)]
     curve_rng = random.Random(args.seed + 1)
     valid = [p for f in valid_folders for p in article_pairs(f, curve_rng, 0.25, 4, 0.3)]
+    sets = selection_sets(valid_folders, random.Random(args.seed + 2), 8)
     tokenizer = rd.load_tokenizer()
     feats, curve_feats = features(tokenizer, train), features(tokenizer, valid)
     print(f"train: {len(feats)} pairs ({sum(1 - f['label'] for f in feats)} negative); "
-          f"validation curve: {len(curve_feats)} pairs", flush=True)
+          f"validation curve: {len(curve_feats)} pairs, {len(sets)} selections", flush=True)
 
     model = vf.build_model(for_training=True)
-    reader_state = {k: v.float() for k, v in load_file(str(rd.READER_DIR / rd.WEIGHTS_FILE)).items()
-                    if k.startswith("encoder.")}
-    model.load_state_dict(reader_state, strict=False)
+    if args.init is not None:
+        start = {k: v.float() for k, v in load_file(str(args.init / vf.WEIGHTS_FILE)).items()}
+    else:
+        start = {k: v.float() for k, v in load_file(str(rd.READER_DIR / rd.WEIGHTS_FILE)).items()
+                 if k.startswith("encoder.")}
+    model.load_state_dict(start, strict=False)
     for name, param in model.named_parameters():
         param.requires_grad = not name.startswith(rd.FROZEN_PREFIX)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -194,7 +232,7 @@ def main() -> None:
         rng.setstate(saved["epoch_rng"])
         print(f"resumed at step {step}/{steps}", flush=True)
     if not curve:
-        curve.append({"step": step, **curve_point(model, curve_feats)})
+        curve.append({"step": step, **curve_point(model, curve_feats, tokenizer, sets)})
         print(f"validation {curve[-1]}", flush=True)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     model.train()
@@ -217,7 +255,7 @@ def main() -> None:
                 print(f"step {step}/{steps} loss {loss.item():.3f} "
                       f"{time.time() - started:.0f} s", flush=True)
             if step % args.curve_every == 0 or step == steps:
-                curve.append({"step": step, **curve_point(model, curve_feats)})
+                curve.append({"step": step, **curve_point(model, curve_feats, tokenizer, sets)})
                 print(f"validation {curve[-1]}", flush=True)
             if step % args.checkpoint_every == 0 and step < steps:
                 checkpoints.mkdir(parents=True, exist_ok=True)
@@ -236,6 +274,9 @@ def main() -> None:
     manifest = {"sha256": file_sha256(weights),
                 "base_model": "the shipped reader's encoder (models/reader, sha256 "
                               f"{rd.Reader().manifest['sha256']}); word embeddings frozen",
+                "init": (f"{args.init} (sha256 {file_sha256(args.init / vf.WEIGHTS_FILE)})"
+                         if args.init is not None else "the reader's encoder, a fresh head"),
+                "others_per_question": args.others_per_question,
                 "command": "python scripts/train_verifier.py " + " ".join(sys.argv[1:]),
                 "train_articles": [f.name for f in train_folders],
                 "validation_squad_train_articles": [f.name for f in valid_folders],

@@ -12,8 +12,9 @@ from qa.config import Settings
 from qa.errors import IndexCorruptError
 from qa.pipeline import Pipeline
 from qa.store import generations
-from qa.store.index import FORMAT_VERSION, StaleIndex, load_index
+from qa.store.index import FORMAT_VERSION, StaleIndex
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index
 from tests.conftest import FakeEmbedder
 
 

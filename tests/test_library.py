@@ -13,8 +13,8 @@ from qa.documents.corpus import load_document
 from qa.errors import DocumentError, InputError
 from qa.pipeline import Pipeline
 from qa.store import generations
-from qa.store.index import load_index
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index
 from tests.conftest import FakeEmbedder
 from tests.pdfs import make_pdf
 

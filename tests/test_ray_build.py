@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from qa.embedding import MiniLMEmbedder
-from qa.store.index import load_index
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

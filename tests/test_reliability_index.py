@@ -21,8 +21,8 @@ from qa.config import Settings
 from qa.errors import IndexError_
 from qa.pipeline import Pipeline
 from qa.store import generations
-from qa.store.index import load_index
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index
 from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = "# Notes\n\nThe fab in Dholera will employ 3,000 people by 2027.\n"

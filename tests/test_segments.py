@@ -12,10 +12,10 @@ from qa.answer import corpus_statistics
 from qa.documents import corpus
 from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
-from qa.store import index as index_module
+from qa.store import index_load as index_module
 from qa.store import segments
-from qa.store.index import load_index
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index
 from qa.store.lexical import passage_text
 from qa.store.vector_cache import served_vectors, text_key
 from tests.conftest import FakeEmbedder, copy_of_article

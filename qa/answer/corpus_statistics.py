@@ -98,10 +98,34 @@ def corpus_counts(index: LoadedIndex) -> Statistics:
     path = index.generation_dir / MERGED_FILE if index.generation_dir is not None else None
     found = _read(path) if path is not None else None
     if found is None:
-        found = merge(document_counts(index, d.doc) for d in index.documents)
+        found = _delta_counts(index) if index.base is not None else \
+            merge(document_counts(index, d.doc) for d in index.documents)
         if path is not None:
             _write(path, found)
     return found
+
+
+def _delta_counts(index: LoadedIndex) -> Statistics:
+    """A delta generation's counts: its base's (kept beside the base), less the documents it
+    no longer serves, plus its own: an add costs its own size. The removed documents' names,
+    word roots and acronyms stay in the sets until the next whole build (harmless: they only
+    widen what typo repair and alias lookup may match)."""
+    base = index.base
+    assert base is not None
+    removed = set(index.manifest.get("removed", []))
+    kept = sum(1 for d in base.documents if d.doc not in removed)
+    gone = [document_counts(base, d.doc) for d in base.documents if d.doc in removed]
+    merged = merge([corpus_counts(base),
+                    *(document_counts(index, d.doc) for d in index.documents[kept:])])
+    for part in gone:
+        merged.sentences -= part.sentences
+        for stem, n in part.doc_freq.items():
+            left = merged.doc_freq.get(stem, 0) - n
+            if left > 0:
+                merged.doc_freq[stem] = left
+            else:
+                merged.doc_freq.pop(stem, None)
+    return merged
 
 
 def document_counts(index: LoadedIndex, doc: str) -> Statistics:

@@ -21,7 +21,6 @@ retrieval fuses.
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,10 +30,11 @@ import numpy as np
 from qa.config import Settings
 from qa.documents.corpus import corpus_files
 from qa.embedding import Embedder
-from qa.errors import InputError
+from qa.errors import IndexError_, InputError
 from qa.store import generations
-from qa.store.index import BuildReport, LoadedIndex, corpus_hash, load_index
+from qa.store.index import BuildReport, LoadedIndex, corpus_hash
 from qa.store.index_build import build_index
+from qa.store.index_load import load_index, served_manifest
 
 Scope = frozenset[str]  # the document ids a search may return; None: every document
 
@@ -103,12 +103,10 @@ class FilesStore:
         return generations.current_generation(self.index_dir) is not None
 
     def manifest(self) -> dict[str, Any] | None:
-        generation = generations.current_generation(self.index_dir)
-        if generation is None:
-            return None
+        """What the live generation serves (a delta's lists its base's documents too)."""
         try:
-            data = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = served_manifest(self.index_dir)
+        except IndexError_:
             return None
         return data if isinstance(data, dict) else None
 

@@ -3,6 +3,7 @@
     index/
       CURRENT            name of the live generation (replaced atomically with os.replace)
       g-<time>-<pid>/    one complete build: manifest.json, paragraphs.json, *.faiss, *.npy
+                         (or a delta on such a base, which then stays: `qa.store.overlay`)
       .lock              held while building, so two builds cannot interleave
 
 A build writes a new generation folder, then swaps CURRENT. A build killed part-way leaves
@@ -46,15 +47,16 @@ def new_generation(index_dir: Path) -> Path:
     return folder
 
 
-def publish(index_dir: Path, generation: Path) -> None:
-    """Make `generation` live atomically, then remove older generations."""
+def publish(index_dir: Path, generation: Path, keep: str | None = None) -> None:
+    """Make `generation` live atomically, then remove older generations (but `keep`: the
+    base a delta generation lies on)."""
     tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
     tmp.write_text(generation.name + "\n", encoding="utf-8")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
     for old in index_dir.glob("g-*"):
-        if old.is_dir() and old.name != generation.name:
+        if old.is_dir() and old.name not in (generation.name, keep):
             shutil.rmtree(old, ignore_errors=True)
     for litter in index_dir.glob(f".{CURRENT}.*.tmp"):  # from a build killed while publishing
         litter.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,80 +19,152 @@ import numpy as np
 
 from qa.documents.corpus import read_corpus
 from qa.embedding import Embedder
+from qa.errors import IndexError_
 from qa.store import generations
 from qa.store import segments as segments_module
 from qa.store.faiss_index import make_faiss_index
-from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash, load_index
+from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash
+from qa.store.index_load import load_index, read_manifest, served_manifest
 from qa.store.lexical import Bm25
 from qa.store.segments import Segment
-from qa.store.vector_cache import VectorCache, served_vectors
+from qa.store.vector_cache import VectorCache, segment_vectors, served_vectors
 
 log = logging.getLogger(__name__)
+
+
+DELTA_FROM = 50_000  # paragraphs: a base this large takes small changes as a delta
+DELTA_SHARE = 0.1    # a delta grows to this share of its base's paragraphs, then merges
+
+
+@dataclass
+class _Delta:
+    """What a delta generation on `base` holds: the segments the base lacks (new or changed
+    documents) and the base's documents no longer served (removed or changed)."""
+
+    base: str
+    base_manifest: dict[str, Any]
+    segments: list[Segment]
+    removed: list[str]
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
                 progress: bool = False) -> BuildReport:
     """Assemble the corpus's segments (`qa.store.segments`: each file parsed, tokenized and
-    embedded once, by content) into a generation and publish it atomically."""
+    embedded once, by content) into a generation and publish it atomically: a delta on the
+    live base when the base is large and the change small (`qa.store.overlay`), else whole."""
     started = time.perf_counter()
     with generations.build_lock(index_dir):
         segments, warnings = _segments(corpus_dir, index_dir, embedder, progress)
-        paragraphs = sum(s.meta["paragraphs"] for s in segments)
-        previous_documents = _previous_documents(index_dir)
-        built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        para_vectors = _stack([s.paragraph_vectors for s in segments], embedder.dim)
-        sent_vectors = _stack([s.sentence_vectors for s in segments], embedder.dim)
-        by_word = {w: (s.word_vectors, i) for s in segments for i, w in enumerate(s.words)}
-        words = sorted(by_word)
-        word_vectors = np.zeros((len(words), embedder.dim), dtype=np.float32)
-        for i, word in enumerate(words):
-            matrix, row = by_word[word]
-            word_vectors[i] = matrix[row]
-        generation = generations.new_generation(index_dir)
-        documents_json, spans = _joined([s.raw for s in segments])
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "embedder": {"id": embedder.id, "dim": embedder.dim},
-            "corpus_hash": corpus_hash(corpus_dir),
-            "corpus_dir": str(corpus_dir),
-            "built_at": built_at,
-            "documents": [_document_entry(s, previous_documents, built_at, span)
-                          for s, span in zip(segments, spans, strict=True)],
-            "segments": [s.key for s in segments],
-            "counts": {"paragraphs": paragraphs, "sentences": len(sent_vectors),
-                       "words": len(words)},
-            "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
-            "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
-        }
-        (generation / "paragraphs.json").write_bytes(documents_json)  # not parsed again
-        Bm25.merge([s.terms for s in segments]).save(generation / "bm25.npz")
-        np.save(generation / "paragraph_vectors.npy", para_vectors)
-        np.save(generation / "sentence_vectors.npy", sent_vectors)
-        np.save(generation / "word_vectors.npy", word_vectors)
-        _write_json(generation / "words.json", words)
-        _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
-        generations.publish(index_dir, generation)
+        delta = _delta_plan(index_dir, segments, embedder)
+        written = delta.segments if delta is not None else segments
+        extra = {} if delta is None else {"base": delta.base, "removed": delta.removed}
+        background = None if delta is None else \
+            Bm25.load(index_dir / delta.base / "bm25.npz")
+        generation = _write_generation(corpus_dir, index_dir, written, embedder, extra,
+                                       background)
+        generations.publish(index_dir, generation, keep=delta.base if delta else None)
         segments_module.prune(index_dir, {s.key for s in segments})
+    paragraphs = sum(s.meta["paragraphs"] for s in segments)
+    sentences = sum(s.meta["sentences"] for s in segments)
+    words = len({w for s in segments for w in s.words})
     made = [s for s in segments if not s.reused]
     embedded = sum(s.embedded for s in made)
-    total = paragraphs + len(sent_vectors) + len(words)
-    return BuildReport(len(segments), paragraphs, len(sent_vectors), embedded,
+    total = paragraphs + sentences + words
+    return BuildReport(len(segments), paragraphs, sentences, embedded,
                        total - embedded, time.perf_counter() - started, warnings,
                        paragraphs_embedded=sum(s.paragraphs_embedded for s in made))
+
+
+def _write_generation(corpus_dir: Path, index_dir: Path, segments: list[Segment],
+                      embedder: Embedder, extra: dict[str, Any],
+                      background: Bm25 | None) -> Path:
+    """Write a generation folder over `segments` (not yet live); `extra` goes in its
+    manifest (a delta's base and removed documents)."""
+    previous_documents = _previous_documents(index_dir)
+    built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    para_vectors = _stack([s.paragraph_vectors for s in segments], embedder.dim)
+    sent_vectors = _stack([s.sentence_vectors for s in segments], embedder.dim)
+    by_word = {w: (s.word_vectors, i) for s in segments for i, w in enumerate(s.words)}
+    words = sorted(by_word)
+    word_vectors = np.zeros((len(words), embedder.dim), dtype=np.float32)
+    for i, word in enumerate(words):
+        matrix, row = by_word[word]
+        word_vectors[i] = matrix[row]
+    generation = generations.new_generation(index_dir)
+    documents_json, spans = _joined([s.raw for s in segments])
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"id": embedder.id, "dim": embedder.dim},
+        "corpus_hash": corpus_hash(corpus_dir),
+        "corpus_dir": str(corpus_dir),
+        "built_at": built_at,
+        **extra,
+        "documents": [_document_entry(s, previous_documents, built_at, span)
+                      for s, span in zip(segments, spans, strict=True)],
+        "segments": [s.key for s in segments],
+        "counts": {"paragraphs": sum(s.meta["paragraphs"] for s in segments),
+                   "sentences": len(sent_vectors), "words": len(words)},
+        "faiss": make_faiss_index(para_vectors, generation / "paragraphs.faiss"),
+        "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
+    }
+    (generation / "paragraphs.json").write_bytes(documents_json)  # not parsed again
+    Bm25.merge([s.terms for s in segments], background).save(generation / "bm25.npz")
+    np.save(generation / "paragraph_vectors.npy", para_vectors)
+    np.save(generation / "sentence_vectors.npy", sent_vectors)
+    np.save(generation / "word_vectors.npy", word_vectors)
+    _write_json(generation / "words.json", words)
+    _write_json(generation / "manifest.json", manifest)  # written last: marks completeness
+    return generation
+
+
+def _delta_plan(index_dir: Path, segments: list[Segment], embedder: Embedder) -> _Delta | None:
+    """A delta on the live generation's base, when that base holds at least DELTA_FROM
+    paragraphs and the documents it lacks at most DELTA_SHARE of them; else None."""
+    generation = generations.current_generation(index_dir)
+    try:
+        manifest = read_manifest(generation, index_dir) if generation is not None else None
+        base = str(manifest.get("base") or generation.name) if manifest else ""
+        base_manifest = manifest if manifest and not manifest.get("base") else \
+            read_manifest(index_dir / base, index_dir) if base else None
+    except IndexError_:  # a damaged generation: build whole
+        return None
+    if not base_manifest or base_manifest.get("format_version") != FORMAT_VERSION or \
+            base_manifest.get("embedder") != {"id": embedder.id, "dim": embedder.dim}:
+        return None
+    size = int(base_manifest.get("counts", {}).get("paragraphs", 0))
+    held = {(e["doc"], e.get("content")) for e in base_manifest["documents"]}
+    new = [s for s in segments if (s.meta["doc"], s.key) not in held]
+    served = {(s.meta["doc"], s.key) for s in segments}
+    removed = [e["doc"] for e in base_manifest["documents"]
+               if (e["doc"], e.get("content")) not in served]
+    if size < DELTA_FROM or sum(s.meta["paragraphs"] for s in new) > DELTA_SHARE * size \
+            or not (new or removed):
+        return None
+    return _Delta(base, base_manifest, new, removed)
 
 
 def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder,
               progress: bool) -> tuple[list[Segment], list[str]]:
     """Each readable file's segment, and one warning per file that was skipped (as
-    `load_corpus` words them). New segments reuse the live generation's vectors."""
+    `load_corpus` words them). New segments reuse the live generation's vectors; in a large
+    index, only those of the previous version of the same file (loading it all would cost
+    more than it saves)."""
     cache: VectorCache | None = None
+    served = _previous_documents(index_dir)
+    large = sum(int(e.get("paragraphs", 0)) for e in served.values()) >= DELTA_FROM
+    by_path = {e.get("path"): e.get("content") for e in served.values()}
 
     def read(path: Path) -> Segment:
         nonlocal cache
         key = segments_module.segment_key(path, embedder)
         segment = segments_module.load_segment(index_dir, key)
         if segment is None:
-            cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
+            if large:
+                old = by_path.get(path.name)
+                cache = segment_vectors(segments_module.load_segment(index_dir, old)
+                                        if old else None)
+            else:
+                cache = cache if cache is not None else _previous_vectors(index_dir, embedder)
             made = segments_module.make_segment(path, key, embedder, cache, progress)
             segments_module.save_segment(index_dir, made)
             # mapped again from the file: a large corpus's vectors are not all held at once
@@ -130,9 +203,8 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> VectorCache:
 
 def _previous_documents(index_dir: Path) -> dict[str, dict[str, Any]]:
     """The live manifest's document entries by id (empty when there is no readable one)."""
-    generation = generations.current_generation(index_dir)
     try:
-        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        manifest = served_manifest(index_dir) or {}
         return {entry["doc"]: entry for entry in manifest["documents"]}
     except Exception:  # no index yet, or a damaged one: every document counts as new
         return {}

@@ -88,13 +88,16 @@ class Bm25:
     """Scores of every paragraph row for a question's stems (term → rows, column-wise)."""
 
     def __init__(self, vocabulary: np.ndarray, indptr: np.ndarray, rows: np.ndarray,
-                 scores: np.ndarray, num_rows: int) -> None:
+                 scores: np.ndarray, num_rows: int, mean_length: float = 0.0) -> None:
         self.vocabulary = vocabulary
         self.indptr, self.rows, self.scores, self.num_rows = indptr, rows, scores, num_rows
+        self.mean_length = mean_length  # tokens per row (0: not recorded, older files)
 
     @classmethod
-    def merge(cls, parts: list[TermCounts]) -> Bm25:
-        """The BM25 index of the parts' rows, one after another."""
+    def merge(cls, parts: list[TermCounts], background: Bm25 | None = None) -> Bm25:
+        """The BM25 index of the parts' rows, one after another. With `background` (the
+        base a delta generation lies on), idf and the mean length count its rows too, so
+        the delta's scores are on the base's scale."""
         parts = [p for p in parts if p.rows]
         if not parts:
             return cls(np.array([], dtype=str), np.zeros(1, dtype=np.int64),
@@ -109,14 +112,30 @@ class Bm25:
         tf = np.concatenate([p.tf for p in parts])
         num_rows = len(lengths)
         df = np.bincount(terms, minlength=len(vocabulary))
-        idf = np.array([math.log(1 + (num_rows - d + 0.5) / (d + 0.5)) for d in df.tolist()],
-                       dtype=np.float32)
-        mean_length = lengths.mean()
+        all_rows, all_df, mean_length = num_rows, df, float(lengths.mean())
+        if background is not None and background.num_rows:
+            all_rows = num_rows + background.num_rows
+            all_df = df + background.doc_freq(vocabulary)
+            if background.mean_length:
+                mean_length = (background.mean_length * background.num_rows +
+                               float(lengths.sum())) / all_rows
+        idf = np.array([math.log(1 + (all_rows - d + 0.5) / (d + 0.5))
+                        for d in all_df.tolist()], dtype=np.float32)
         norm = K1 * ((1 - B) + B * lengths[rows] / mean_length)
         scores = (idf[terms] * (tf / (norm + tf))).astype(np.float32)
         order = np.lexsort((rows, terms))  # column-wise: by term, then row
         indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
-        return cls(vocabulary, indptr, rows[order], scores[order], num_rows)
+        return cls(vocabulary, indptr, rows[order], scores[order], num_rows,
+                   float(lengths.mean()))
+
+    def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        """How many rows hold each of `terms` (0 for a term this index lacks)."""
+        at = np.searchsorted(self.vocabulary, terms)
+        at = np.minimum(at, max(len(self.vocabulary) - 1, 0))
+        known = (self.vocabulary[at] == terms) if len(self.vocabulary) else \
+            np.zeros(len(terms), bool)
+        counts = np.diff(self.indptr)
+        return np.where(known, counts[at] if len(counts) else 0, 0)
 
     @cached_property
     def ids(self) -> dict[str, int]:
@@ -136,7 +155,8 @@ class Bm25:
     def save(self, path: Path) -> None:
         with open(path, "wb") as handle:
             np.savez(handle, vocabulary=self.vocabulary, indptr=self.indptr, rows=self.rows,
-                     scores=self.scores, num_rows=np.array(self.num_rows))
+                     scores=self.scores, num_rows=np.array(self.num_rows),
+                     mean_length=np.array(self.mean_length))
 
     @classmethod
     def load(cls, path: Path) -> Bm25:
@@ -144,8 +164,9 @@ class Bm25:
         the file, read as the questions' terms need them, not copied into memory."""
         with np.load(path) as data:
             vocabulary, indptr, num_rows = data["vocabulary"], data["indptr"], int(data["num_rows"])
+            mean_length = float(data["mean_length"]) if "mean_length" in data.files else 0.0
         bm25 = cls(vocabulary, indptr, mapped_member(path, "rows"),
-                   mapped_member(path, "scores"), num_rows)
+                   mapped_member(path, "scores"), num_rows, mean_length)
         if len(bm25.indptr) != len(bm25.vocabulary) + 1 or len(bm25.rows) != len(bm25.scores):
             raise ValueError("inconsistent BM25 arrays")
         bm25.ids  # noqa: B018 - made while loading, not at the first question

@@ -20,6 +20,7 @@ from qa.store.lexical import passage_text
 
 if TYPE_CHECKING:
     from qa.store.index import LoadedIndex
+    from qa.store.segments import Segment
 
 log = logging.getLogger(__name__)
 
@@ -82,4 +83,19 @@ def served_vectors(index: LoadedIndex | None, paths: set[str] | None = None) -> 
     return VectorCache(rows)
 
 
-__all__ = ["VectorCache", "embed_cached", "served_vectors", "text_key"]
+def segment_vectors(segment: Segment | None) -> VectorCache:
+    """The vectors of one document's segment by text key (empty for None): what an edited
+    file reuses from its previous version without loading a large index whole."""
+    rows: dict[str, tuple[np.ndarray, int]] = {}
+    if segment is not None:
+        first = 0
+        for i, paragraph in enumerate(segment.document.paragraphs):
+            rows[text_key(passage_text(paragraph))] = (segment.paragraph_vectors, i)
+            rows.update((text_key(s.text), (segment.sentence_vectors, first + j))
+                        for j, s in enumerate(paragraph.sentences))
+            first += len(paragraph.sentences)
+        rows.update((text_key(w), (segment.word_vectors, i)) for i, w in enumerate(segment.words))
+    return VectorCache(rows)
+
+
+__all__ = ["VectorCache", "embed_cached", "segment_vectors", "served_vectors", "text_key"]

@@ -1,0 +1,168 @@
+"""Delta generations (`qa.store.overlay`): a small change to a large index folder is written
+and served as a delta on the base, at its own cost, and answers like a whole rebuild.
+
+"Large" is lowered to the article's size here (`DELTA_FROM`); the fake embedder keeps it fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.answer import corpus_statistics
+from qa.config import Settings
+from qa.documents import library
+from qa.documents.live import LivePipeline
+from qa.pipeline import Pipeline
+from qa.store import generations, index_build
+from qa.store.faiss_index import build as build_faiss
+from qa.store.index_build import build_index
+from qa.store.index_load import load_index
+from qa.store.lexical import Bm25, TermCounts
+from qa.store.overlay import LayeredSearch, Stacked
+from tests.conftest import FakeEmbedder, copy_of_article
+
+NOTE = ("# Garden notes\n\nThe quince tree was planted in 2019 by the orchard keeper Ana "
+        "Lindqvist.\n\nIts fruit ripens in late October, after the first frost.\n")
+OTHER = "# Kiln log\n\nThe kiln in Hallstatt was fired 14 times in 2023.\n"
+QUESTIONS = ["How many Japanese investments were there from 2021 to 2024?",
+             "Who visited Japan in August?", "What did the tour of TEL Miyagi show?",
+             "What does Japan supply?", "Where is Dholera?"]
+
+
+@pytest.fixture
+def large_from_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every index counts as large, and any change is small enough for a delta."""
+    monkeypatch.setattr(index_build, "DELTA_FROM", 1)
+    monkeypatch.setattr(index_build, "DELTA_SHARE", 10.0)
+
+
+def _manifest(settings: Settings) -> dict:
+    generation = generations.current_generation(settings.index_dir)
+    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _answers(pipeline: Pipeline) -> list[tuple]:
+    return [(a.answer, a.abstained, [(c.doc, c.paragraph) for c in a.citations])
+            for a in (pipeline.ask(q) for q in QUESTIONS)]
+
+
+def test_an_add_to_a_large_index_is_a_delta_served_on_the_same_base(
+        tmp_path: Path, large_from_one: None) -> None:
+    settings = copy_of_article(tmp_path)
+    live = LivePipeline(Pipeline.load(settings, embedder=FakeEmbedder()))
+    base = live.current.index
+    before = _answers(live.current)
+    upload = tmp_path / "notes.md"
+    upload.write_text(NOTE, encoding="utf-8")
+    live.add([upload])
+    manifest = _manifest(settings)
+    assert manifest["base"] == base.generation_dir.name and manifest["removed"] == []
+    assert [e["doc"] for e in manifest["documents"]] == ["notes"]  # only its own
+    assert base.generation_dir.is_dir()  # the base stays beside its delta
+    served = live.current.index
+    assert served.base is base  # the replica did not read the base again
+    assert [d.doc for d in served.documents] == ["india-japan-semiconductors", "notes"]
+    answer = live.current.ask("Who planted the quince tree?")
+    assert not answer.abstained and answer.citations[0].doc == "notes"
+    assert "Ana Lindqvist" in answer.answer
+    assert _answers(live.current) == before  # the article's answers did not move
+    listed = {d["doc"] for d in live.store.manifest()["documents"]}
+    assert listed == {"india-japan-semiconductors", "notes"}
+    # a fresh process reads base and delta from disk and serves the same
+    fresh = Pipeline(settings, FakeEmbedder(), load_index(settings.corpus_dir,
+                                                          settings.index_dir, FakeEmbedder()))
+    assert _answers(fresh) == before
+    assert fresh.ask("Who planted the quince tree?").answer == answer.answer
+
+
+def test_changed_and_removed_documents_are_dead_rows_no_search_returns(
+        tmp_path: Path, large_from_one: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
+    (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
+    monkeypatch.setattr(index_build, "DELTA_FROM", 10**9)
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())  # whole
+    monkeypatch.setattr(index_build, "DELTA_FROM", 1)
+    (settings.corpus_dir / "notes.md").write_text(NOTE.replace("2019", "2011"), encoding="utf-8")
+    (settings.corpus_dir / "kiln.md").unlink()
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    manifest = _manifest(settings)
+    assert sorted(manifest["removed"]) == ["kiln", "notes"]
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert [d.doc for d in index.documents] == ["india-japan-semiconductors", "notes"]
+    dead = np.flatnonzero(index.dead)
+    assert {index.paragraphs[r].doc for r in dead} == {"notes", "kiln"}
+    assert all(not index.dead[r] for r in index.rows_of("notes"))
+    assert "2011" in index.paragraphs_of("notes")[0].text + index.paragraphs_of("notes")[1].text
+    pipeline = Pipeline(settings, FakeEmbedder(), index)
+    answer = pipeline.ask("When was the quince tree planted?")
+    assert "2011" in answer.answer and "2019" not in answer.answer
+    kiln = pipeline.ask("How many times was the kiln in Hallstatt fired in 2023?")
+    assert all(c.doc != "kiln" for c in kiln.citations)
+
+
+def test_the_delta_engine_counts_match_a_whole_count(
+        tmp_path: Path, large_from_one: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    base = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    corpus_statistics.corpus_counts(base)  # the base's merge, kept beside it
+    (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
+    (settings.corpus_dir / "kiln.md").unlink()
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    delta = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder(), reuse=base)
+    assert delta.base is base
+    counted = corpus_statistics.corpus_counts(delta)
+    whole = corpus_statistics.merge(corpus_statistics.count(delta.paragraphs_of(d.doc))
+                                    for d in delta.documents)
+    assert counted.sentences == whole.sentences and counted.doc_freq == whole.doc_freq
+
+
+def test_a_delta_past_its_share_is_merged_into_a_whole_generation(
+        tmp_path: Path, large_from_one: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    first = generations.current_generation(settings.index_dir)
+    (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
+    library.catch_up(settings, FakeEmbedder())
+    assert _manifest(settings)["base"] == first.name
+    monkeypatch.setattr(index_build, "DELTA_SHARE", 0.0)  # any change is now too large
+    (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
+    library.catch_up(settings, FakeEmbedder())
+    manifest = _manifest(settings)
+    assert "base" not in manifest and len(manifest["documents"]) == 3
+    assert not first.exists()  # the old base went with the merge
+    assert [p.name for p in settings.index_dir.glob("g-*")] == [
+        generations.current_generation(settings.index_dir).name]
+
+
+def test_layered_search_skips_dead_rows_and_ranks_like_one_index() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    dead = np.zeros(300, dtype=bool)
+    dead[rng.choice(250, 40, replace=False)] = True
+    layered = LayeredSearch([build_faiss(vectors[:250]), build_faiss(vectors[250:])], dead)
+    queries = rng.normal(size=(5, 16)).astype(np.float32)
+    _, found = layered.search(queries, 10)
+    for query, ids in zip(queries, found, strict=True):
+        scores = vectors @ query
+        scores[dead] = -np.inf
+        assert list(ids) == list(np.argsort(-scores, kind="stable")[:10])
+    stacked = Stacked([vectors[:250], vectors[250:]])
+    rows = np.array([3, 299, 250, 0])
+    assert np.array_equal(stacked[rows], vectors[rows]) and stacked.shape == (300, 16)
+    assert np.array_equal(stacked[260], vectors[260])
+
+
+def test_a_deltas_bm25_scores_its_rows_as_a_whole_index_would() -> None:
+    base = TermCounts.of_tokens([["quince", "tree"], ["kiln", "fire", "fire"], ["tree"]])
+    delta = TermCounts.of_tokens([["quince", "frost"], ["kiln"]])
+    whole = Bm25.merge([base, delta]).get_scores(["quince", "kiln", "frost"])
+    layered = Bm25.merge([delta], background=Bm25.merge([base]))
+    assert np.allclose(layered.get_scores(["quince", "kiln", "frost"]), whole[3:])

@@ -17,7 +17,7 @@ from qa.config import Settings
 from qa.documents import library
 from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
-from qa.store import generations, index_build
+from qa.store import delta_plan, generations
 from qa.store.faiss_index import build as build_faiss
 from qa.store.index_build import build_index
 from qa.store.index_load import load_index
@@ -36,8 +36,8 @@ QUESTIONS = ["How many Japanese investments were there from 2021 to 2024?",
 @pytest.fixture
 def large_from_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every index counts as large, and any change is small enough for a delta."""
-    monkeypatch.setattr(index_build, "DELTA_FROM", 1)
-    monkeypatch.setattr(index_build, "DELTA_SHARE", 10.0)
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 1)
+    monkeypatch.setattr(delta_plan, "DELTA_SHARE", 10.0)
 
 
 def _manifest(settings: Settings) -> dict:
@@ -84,9 +84,9 @@ def test_changed_and_removed_documents_are_dead_rows_no_search_returns(
     settings = copy_of_article(tmp_path)
     (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
     (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
-    monkeypatch.setattr(index_build, "DELTA_FROM", 10**9)
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 10**9)
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())  # whole
-    monkeypatch.setattr(index_build, "DELTA_FROM", 1)
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 1)
     (settings.corpus_dir / "notes.md").write_text(NOTE.replace("2019", "2011"), encoding="utf-8")
     (settings.corpus_dir / "kiln.md").unlink()
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
@@ -131,7 +131,7 @@ def test_a_delta_past_its_share_is_merged_into_a_whole_generation(
     (settings.corpus_dir / "notes.md").write_text(NOTE, encoding="utf-8")
     library.catch_up(settings, FakeEmbedder())
     assert _manifest(settings)["base"] == first.name
-    monkeypatch.setattr(index_build, "DELTA_SHARE", 0.0)  # any change is now too large
+    monkeypatch.setattr(delta_plan, "DELTA_SHARE", 0.0)  # any change is now too large
     (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
     library.catch_up(settings, FakeEmbedder())
     manifest = _manifest(settings)
@@ -145,15 +145,16 @@ def test_layered_search_skips_dead_rows_and_ranks_like_one_index() -> None:
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(300, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    dead = np.zeros(300, dtype=bool)
-    dead[rng.choice(250, 40, replace=False)] = True
-    layered = LayeredSearch([build_faiss(vectors[:250]), build_faiss(vectors[250:])], dead)
     queries = rng.normal(size=(5, 16)).astype(np.float32)
-    _, found = layered.search(queries, 10)
-    for query, ids in zip(queries, found, strict=True):
-        scores = vectors @ query
-        scores[dead] = -np.inf
-        assert list(ids) == list(np.argsort(-scores, kind="stable")[:10])
+    for count in (40, 235):  # a few dead rows; most of the base dead (searched again, wider)
+        dead = np.zeros(300, dtype=bool)
+        dead[rng.choice(250, count, replace=False)] = True
+        layered = LayeredSearch([build_faiss(vectors[:250]), build_faiss(vectors[250:])], dead)
+        _, found = layered.search(queries, 30)
+        for query, ids in zip(queries, found, strict=True):
+            scores = vectors @ query
+            scores[dead] = -np.inf
+            assert list(ids) == list(np.argsort(-scores, kind="stable")[:30])
     stacked = Stacked([vectors[:250], vectors[250:]])
     rows = np.array([3, 299, 250, 0])
     assert np.array_equal(stacked[rows], vectors[rows]) and stacked.shape == (300, 16)
@@ -166,3 +167,24 @@ def test_a_deltas_bm25_scores_its_rows_as_a_whole_index_would() -> None:
     whole = Bm25.merge([base, delta]).get_scores(["quince", "kiln", "frost"])
     layered = Bm25.merge([delta], background=Bm25.merge([base]))
     assert np.allclose(layered.get_scores(["quince", "kiln", "frost"]), whole[3:])
+
+
+def test_a_removal_alone_is_an_empty_delta_and_putting_it_back_revives_the_base_rows(
+        tmp_path: Path, large_from_one: None) -> None:
+    settings = copy_of_article(tmp_path)
+    kiln = settings.corpus_dir / "kiln.md"
+    kiln.write_text(OTHER, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    kiln.unlink()
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert _manifest(settings)["removed"] == ["kiln"] and _manifest(settings)["documents"] == []
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert [d.doc for d in index.documents] == ["india-japan-semiconductors"]
+    assert list(index.rows_of("kiln")) == []
+    kiln.write_text(OTHER, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert _manifest(settings)["removed"] == [] and _manifest(settings)["documents"] == []
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    answer = Pipeline(settings, FakeEmbedder(), index).ask(
+        "How many times was the kiln in Hallstatt fired in 2023?")
+    assert answer.citations and answer.citations[0].doc == "kiln"

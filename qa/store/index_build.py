@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,32 +18,18 @@ import numpy as np
 
 from qa.documents.corpus import read_corpus
 from qa.embedding import Embedder
-from qa.errors import IndexError_
+from qa.store import delta_plan as delta_plan_module
 from qa.store import generations
 from qa.store import segments as segments_module
+from qa.store.delta_plan import Held
 from qa.store.faiss_index import make_faiss_index
 from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash
-from qa.store.index_load import load_index, read_manifest, served_manifest
+from qa.store.index_load import load_index, served_manifest
 from qa.store.lexical import Bm25
 from qa.store.segments import Segment
 from qa.store.vector_cache import VectorCache, segment_vectors, served_vectors
 
 log = logging.getLogger(__name__)
-
-
-DELTA_FROM = 50_000  # paragraphs: a base this large takes small changes as a delta
-DELTA_SHARE = 0.1    # a delta grows to this share of its base's paragraphs, then merges
-
-
-@dataclass
-class _Delta:
-    """What a delta generation on `base` holds: the segments the base lacks (new or changed
-    documents) and the base's documents no longer served (removed or changed)."""
-
-    base: str
-    base_manifest: dict[str, Any]
-    segments: list[Segment]
-    removed: list[str]
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
@@ -54,8 +39,11 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
     live base when the base is large and the change small (`qa.store.overlay`), else whole."""
     started = time.perf_counter()
     with generations.build_lock(index_dir):
-        segments, warnings = _segments(corpus_dir, index_dir, embedder, progress)
-        delta = _delta_plan(index_dir, segments, embedder)
+        base = delta_plan_module.large_base(index_dir, embedder)
+        segments, warnings = _segments(corpus_dir, index_dir, embedder, progress, base)
+        delta = delta_plan_module.delta_plan(base, segments)
+        if delta is None and base is not None:  # too large a change: read every file after all
+            segments, warnings = _segments(corpus_dir, index_dir, embedder, progress, None)
         written = delta.segments if delta is not None else segments
         extra = {} if delta is None else {"base": delta.base, "removed": delta.removed}
         background = None if delta is None else \
@@ -66,7 +54,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder,
         segments_module.prune(index_dir, {s.key for s in segments})
     paragraphs = sum(s.meta["paragraphs"] for s in segments)
     sentences = sum(s.meta["sentences"] for s in segments)
-    words = len({w for s in segments for w in s.words})
+    words = len({w for s in written for w in s.words}) + (
+        0 if delta is None else int(base.manifest.get("counts", {}).get("words", 0)))
     made = [s for s in segments if not s.reused]
     embedded = sum(s.embedded for s in made)
     total = paragraphs + sentences + words
@@ -117,46 +106,25 @@ def _write_generation(corpus_dir: Path, index_dir: Path, segments: list[Segment]
     return generation
 
 
-def _delta_plan(index_dir: Path, segments: list[Segment], embedder: Embedder) -> _Delta | None:
-    """A delta on the live generation's base, when that base holds at least DELTA_FROM
-    paragraphs and the documents it lacks at most DELTA_SHARE of them; else None."""
-    generation = generations.current_generation(index_dir)
-    try:
-        manifest = read_manifest(generation, index_dir) if generation is not None else None
-        base = str(manifest.get("base") or generation.name) if manifest else ""
-        base_manifest = manifest if manifest and not manifest.get("base") else \
-            read_manifest(index_dir / base, index_dir) if base else None
-    except IndexError_:  # a damaged generation: build whole
-        return None
-    if not base_manifest or base_manifest.get("format_version") != FORMAT_VERSION or \
-            base_manifest.get("embedder") != {"id": embedder.id, "dim": embedder.dim}:
-        return None
-    size = int(base_manifest.get("counts", {}).get("paragraphs", 0))
-    held = {(e["doc"], e.get("content")) for e in base_manifest["documents"]}
-    new = [s for s in segments if (s.meta["doc"], s.key) not in held]
-    served = {(s.meta["doc"], s.key) for s in segments}
-    removed = [e["doc"] for e in base_manifest["documents"]
-               if (e["doc"], e.get("content")) not in served]
-    if size < DELTA_FROM or sum(s.meta["paragraphs"] for s in new) > DELTA_SHARE * size \
-            or not (new or removed):
-        return None
-    return _Delta(base, base_manifest, new, removed)
-
-
-def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder,
-              progress: bool) -> tuple[list[Segment], list[str]]:
+def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool,
+              base: delta_plan_module.Base | None) -> tuple[list[Segment | Held], list[str]]:
     """Each readable file's segment, and one warning per file that was skipped (as
     `load_corpus` words them). New segments reuse the live generation's vectors; in a large
     index, only those of the previous version of the same file (loading it all would cost
-    more than it saves)."""
+    more than it saves). With a large `base`, the files it holds unchanged are not read."""
     cache: VectorCache | None = None
+    held = base.held() if base is not None else {}
     served = _previous_documents(index_dir)
-    large = sum(int(e.get("paragraphs", 0)) for e in served.values()) >= DELTA_FROM
+    large = base is not None or \
+        sum(int(e.get("paragraphs", 0)) for e in served.values()) >= delta_plan_module.DELTA_FROM
     by_path = {e.get("path"): e.get("content") for e in served.values()}
 
-    def read(path: Path) -> Segment:
+    def read(path: Path) -> Segment | Held:
         nonlocal cache
         key = segments_module.segment_key(path, embedder)
+        unread = delta_plan_module.held_segment(base, held, key, path.name)
+        if unread is not None:
+            return unread
         segment = segments_module.load_segment(index_dir, key)
         if segment is None:
             if large:
@@ -218,7 +186,8 @@ def _document_entry(segment: Segment, previous: dict[str, dict[str, Any]],
     before = previous.get(meta["doc"], {})
     indexed_at = before.get("indexed_at") if before.get("content") == segment.key else None
     return {"doc": meta["doc"], "title": meta["title"], "path": meta["path"],
-            "paragraphs": meta["paragraphs"], "pages": meta["pages"], "content": segment.key,
+            "paragraphs": meta["paragraphs"], "sentences": meta["sentences"],
+            "pages": meta["pages"], "content": segment.key,
             "indexed_at": indexed_at or built_at, "bytes": list(span)}
 
 

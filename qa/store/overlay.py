@@ -21,8 +21,6 @@ import numpy as np
 
 from qa.store.faiss_index import search as faiss_search
 
-DEAD_SLACK = 64  # extra hits asked of a layer with dead rows, beyond the dead rows it may hold
-
 
 class Stacked:
     """The rows of several 2-d arrays, one after another, without copying them (the base's
@@ -68,24 +66,37 @@ class LayeredSearch:
         self.dead_count = int(self.dead.sum()) if self.dead is not None else 0
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The best k live ids per query, merged from each layer's best k live ones."""
         found_scores, found_ids = [], []
         for layer, offset in zip(self.layers, self.offsets, strict=False):
-            if layer.ntotal == 0:
-                continue
-            wide = k + (min(self.dead_count, layer.ntotal) + DEAD_SLACK if self.dead_count else 0)
-            scores, ids = faiss_search(layer, queries, wide)
-            found_scores.append(scores)
-            found_ids.append(np.where(ids >= 0, ids + offset, -1))
+            if layer.ntotal:
+                scores, ids = self._live(layer, int(offset), queries, k)
+                found_scores.append(scores)
+                found_ids.append(np.where(ids >= 0, ids + offset, -1))
         if not found_ids:
-            return (np.full((len(queries), k), -np.inf, np.float32),
-                    np.full((len(queries), k), -1, np.int64))
+            return (np.full((len(queries), 1), -np.inf, np.float32),
+                    np.full((len(queries), 1), -1, np.int64))
         scores, ids = np.concatenate(found_scores, axis=1), np.concatenate(found_ids, axis=1)
-        if self.dead is not None:
-            gone = (ids >= 0) & self.dead[np.maximum(ids, 0)]
-            ids = np.where(gone, -1, ids)
-            scores = np.where(gone, -np.inf, scores)
         order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         return np.take_along_axis(scores, order, 1), np.take_along_axis(ids, order, 1)
+
+    def _live(self, layer: Any, offset: int, queries: np.ndarray,
+              k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One layer's best k live ids (its own numbering): asked for k plus as many as its
+        dead rows could take, and again for four times more while too few were alive."""
+        dead = self.dead[offset:offset + layer.ntotal] if self.dead is not None else None
+        count = int(dead.sum()) if dead is not None else 0
+        wide = k + min(count, k)
+        while True:
+            scores, ids = faiss_search(layer, queries, wide)
+            if not count:
+                return scores, ids
+            gone = (ids >= 0) & dead[np.maximum(ids, 0)]
+            ids, scores = np.where(gone, -1, ids), np.where(gone, -np.inf, scores)
+            if (ids >= 0).sum(axis=1).min() >= min(k, layer.ntotal - count) \
+                    or wide >= layer.ntotal:
+                return scores, ids
+            wide = min(layer.ntotal, wide * 4)
 
 
 class LayeredBm25:

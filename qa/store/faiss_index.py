@@ -5,9 +5,12 @@ chosen by size:
     flat       below EXACT_LIMIT vectors: exact search, a scan of every vector (~5 ms at 50 k)
     pq_rerank  from EXACT_LIMIT up: every vector coded in 4-bit product-quantisation "fast
                scan" (dim/4 bytes each, scanned with SIMD lookup tables); the best
-               k x REFINE_K_FACTOR by that rough score are re-ranked exactly against the
-               vectors the index folder keeps anyway (`paragraph_vectors.npy`, memory-mapped),
-               so a replica holds 96 bytes per 384-d vector instead of 1,632.
+               max(k x RERANK_K_FACTOR, RERANK_MIN) by that rough score are re-ranked exactly
+               against the vectors the index folder keeps anyway (`paragraph_vectors.npy`,
+               memory-mapped), so a replica holds 96 bytes per 384-d vector instead of 1,632.
+               Each re-ranked row is a read from the mapped file: at 1 M paragraphs 100 x k
+               rows cost 130 ms a search, the 1,000 asked now 40 ms, with the same 77 article
+               answers (docs/scaling.md).
     pq_refine  the same with FAISS's own copy of every vector (IndexRefineFlat): what
                pq_rerank replaced. At 1 M random 384-d vectors: ~5 ms per query, recall@10
                >= 0.99 against flat (`benchmarks/run.py` measures both).
@@ -29,7 +32,9 @@ import numpy as np
 
 EXACT_LIMIT = 50_000
 PQ_BITS = 4               # fast-scan codes: 16 centroids per sub-vector
-REFINE_K_FACTOR = 100     # candidates re-ranked exactly, per result asked for
+REFINE_K_FACTOR = 100     # pq_refine: candidates re-ranked exactly, per result asked for
+RERANK_K_FACTOR = 10      # pq_rerank: the same, but never fewer than RERANK_MIN in all
+RERANK_MIN = 1_000
 TRAIN_SAMPLE = 65_536     # vectors the product quantiser is trained on
 MIN_TRAIN = 256
 HNSW_M = 32
@@ -51,7 +56,7 @@ class Reranked:
         self.ntotal, self.d = base.ntotal, base.d
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        wide = max(k, min(self.ntotal, k * REFINE_K_FACTOR))
+        wide = max(k, min(self.ntotal, max(k * RERANK_K_FACTOR, RERANK_MIN)))
         _, candidates = self.base.search(queries, wide)
         scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
         ids = np.full((len(queries), k), -1, dtype=np.int64)

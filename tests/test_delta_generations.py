@@ -7,6 +7,9 @@ and served as a delta on the base, at its own cost, and answers like a whole reb
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +26,7 @@ from qa.store.index_build import build_index
 from qa.store.index_load import load_index
 from qa.store.lexical import Bm25, TermCounts
 from qa.store.overlay import LayeredSearch, Stacked
-from tests.conftest import FakeEmbedder, copy_of_article
+from tests.conftest import ROOT, FakeEmbedder, copy_of_article
 
 NOTE = ("# Garden notes\n\nThe quince tree was planted in 2019 by the orchard keeper Ana "
         "Lindqvist.\n\nIts fruit ripens in late October, after the first frost.\n")
@@ -188,3 +191,38 @@ def test_a_removal_alone_is_an_empty_delta_and_putting_it_back_revives_the_base_
     answer = Pipeline(settings, FakeEmbedder(), index).ask(
         "How many times was the kiln in Hallstatt fired in 2023?")
     assert answer.citations and answer.citations[0].doc == "kiln"
+
+
+ADD_AS_DELTA = """
+import sys
+from pathlib import Path
+from qa.config import Settings
+from qa.documents import library
+from qa.store import delta_plan
+from tests.conftest import FakeEmbedder
+
+delta_plan.DELTA_FROM = 1  # the article counts as a large base in this process too
+library.add(Settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])),
+            FakeEmbedder(), [Path(sys.argv[3])])
+"""
+
+
+def test_a_replica_serves_another_processs_add_within_seconds_without_reading_its_base(
+        tmp_path: Path, large_from_one: None) -> None:
+    settings = copy_of_article(tmp_path)
+    live = LivePipeline(Pipeline.load(settings, embedder=FakeEmbedder()))
+    try:
+        base = live.current.index
+        upload = tmp_path / "notes.md"
+        upload.write_text(NOTE, encoding="utf-8")
+        subprocess.run([sys.executable, "-c", ADD_AS_DELTA, str(settings.corpus_dir),
+                        str(settings.index_dir), str(upload)], check=True, cwd=ROOT,
+                       timeout=120)
+        added = time.monotonic()
+        while "notes" not in {d.doc for d in live.documents}:
+            assert time.monotonic() - added < 5, "not served within 5 s"
+            time.sleep(0.1)
+        assert live.current.index.base is base  # laid on the base it already served
+        assert "Ana Lindqvist" in live.ask("Who planted the quince tree?").answer
+    finally:
+        live.close()

@@ -226,3 +226,13 @@ def test_a_replica_serves_another_processs_add_within_seconds_without_reading_it
         assert "Ana Lindqvist" in live.ask("Who planted the quince tree?").answer
     finally:
         live.close()
+
+
+def test_bm25_hits_are_the_dense_scores_of_the_rows_that_hold_a_token() -> None:
+    counts = TermCounts.of_tokens([["quince", "tree"], ["kiln", "fire", "fire"], ["tree"], []])
+    bm25 = Bm25.merge([counts])
+    tokens = ["tree", "fire", "tree", "absent"]
+    rows, scores = bm25.hits(tokens)
+    dense = bm25.get_scores(tokens)
+    assert rows.tolist() == [0, 1, 2] and np.array_equal(scores, dense[rows])
+    assert not dense[3]

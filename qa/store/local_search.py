@@ -70,13 +70,12 @@ class LocalRankings:
         tokens = bm25_tokens(text)
         if not tokens:
             return []
-        scores = self.bm25.get_scores(tokens)
+        rows, scores = self.bm25.hits(tokens)  # ascending rows: ties stay in row order
         allowed = self._allowed(scope)
         if allowed is not None:
-            masked = np.full_like(scores, -1.0)
-            masked[allowed] = scores[allowed]
-            scores = masked
-        return [row for row in top_rows(scores, CANDIDATES) if scores[row] > 0]
+            keep = np.isin(rows, allowed)
+            rows, scores = rows[keep], scores[keep]
+        return [int(rows[i]) for i in top_rows(scores, CANDIDATES) if scores[i] > 0]
 
     def _allowed(self, scope: Scope | None) -> np.ndarray | None:
         """The paragraph rows of the scope's documents, in row order (None: no scope)."""

@@ -113,5 +113,19 @@ class LayeredBm25:
             scores[self.dead] = 0.0
         return scores
 
+    def hits(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`Bm25.hits` over the served rows, dead ones left out."""
+        rows, scores, offset = [], [], 0
+        for layer in self.layers:
+            found, weights = layer.hits(tokens)
+            rows.append(found + offset)
+            scores.append(weights)
+            offset += layer.num_rows
+        all_rows, all_scores = np.concatenate(rows), np.concatenate(scores)
+        if self.dead is not None:
+            alive = ~self.dead[all_rows]
+            all_rows, all_scores = all_rows[alive], all_scores[alive]
+        return all_rows, all_scores
+
 
 __all__ = ["LayeredBm25", "LayeredSearch", "Stacked"]

@@ -13,6 +13,7 @@ from qa.documents import corpus
 from qa.documents.live import LivePipeline
 from qa.pipeline import Pipeline
 from qa.store import index_load as index_module
+from qa.store import rows as rows_module
 from qa.store import segments
 from qa.store.index_build import build_index
 from qa.store.index_load import load_index
@@ -106,27 +107,28 @@ def test_counts_kept_per_document_merge_to_the_corpus_count(tmp_path: Path) -> N
     assert again == whole
 
 
-def test_a_reload_after_an_add_parses_only_the_new_document(
+def test_a_reload_after_an_add_parses_nothing_until_a_paragraph_is_asked_for(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = copy_of_article(tmp_path)
     live = LivePipeline(Pipeline.load(settings, embedder=FakeEmbedder()))
-    article = live.current.index.documents[0]
     upload = tmp_path / "notes.md"
     upload.write_text(NOTE, encoding="utf-8")
     parsed: list[str] = []
-    real = index_module.document_from_json
+    real = rows_module.document_from_json
 
     def counting(data):  # noqa: ANN001, ANN202
         parsed.append(data["doc"])
         return real(data)
 
+    monkeypatch.setattr(rows_module, "document_from_json", counting)
     monkeypatch.setattr(index_module, "document_from_json", counting)
     live.add([upload])
     served = live.current.index
-    assert parsed == ["notes"]  # the article was taken from the index served before
-    assert served.documents[0] is article and served.documents[1].doc == "notes"
+    assert parsed == []  # nothing parsed to serve the new generation
+    assert [d.doc for d in served.documents] == ["india-japan-semiconductors", "notes"]
+    assert served.paragraphs[served.rows_of("notes")[0]].doc == "notes"
+    assert parsed == ["notes"]  # one paragraph, when asked for
     fresh = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
-    assert parsed == ["notes", "india-japan-semiconductors", "notes"]  # nothing to reuse
     assert fresh.documents == served.documents
 
 

@@ -18,6 +18,7 @@ parsed, tokenized and embedded form is kept beside the generations, in `segments
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,7 +57,7 @@ class LoadedIndex:
 
     manifest: dict[str, Any]
     documents: list[Document]
-    paragraphs: list[Paragraph]
+    paragraphs: Sequence[Paragraph]  # a list, or rows read when used (`qa.store.rows`)
     faiss: Any
     paragraph_vectors: np.ndarray
     sentence_vectors: np.ndarray
@@ -75,23 +76,13 @@ class LoadedIndex:
     _doc_numbers: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        offsets, total = [], 0
-        rows: dict[str, list[int]] = {}
-        dead = self.dead
-        for row, paragraph in enumerate(self.paragraphs):
-            offsets.append(total)
-            total += len(paragraph.sentences)
-            if dead is not None and dead[row]:
-                continue
-            found = rows.setdefault(paragraph.doc, [row, row])
-            found[1] = row if found[1] == row - 1 or found[1] == row else -1
-        self.sentence_offsets = np.asarray(offsets, dtype=np.int64)
+        rows = np.asarray(self.sentence_rows, dtype=np.int64).reshape(-1, 2)
+        counts = np.bincount(rows[:, 0], minlength=len(self.paragraphs)) if len(rows) else \
+            np.zeros(len(self.paragraphs), dtype=np.int64)
+        self.sentence_offsets = (np.cumsum(counts) - counts).astype(np.int64)
         self._doc_numbers = {d.doc: i for i, d in enumerate(self.documents)}
-        self._doc_rows = {doc: range(first, last + 1) for doc, (first, last) in rows.items()
-                          if last >= 0}
-        for doc in (doc for doc, (_, last) in rows.items() if last < 0):  # not contiguous
-            self._doc_rows[doc] = [r for r, p in enumerate(self.paragraphs) if p.doc == doc
-                                   and (dead is None or not dead[r])]
+        if not self._doc_rows:  # a delta's are given (`qa.store.index_load`)
+            self._doc_rows = _rows_by_document(self.documents, self.paragraphs)
 
     @cached_property
     def word_set(self) -> frozenset[str]:
@@ -116,10 +107,33 @@ class LoadedIndex:
         return next((p for p in self.paragraphs_of(doc) if str(p.number) == number), None)
 
 
+def _rows_by_document(documents: list[Document], paragraphs: Sequence[Paragraph]
+                      ) -> dict[str, range | list[int]]:
+    """Each document's paragraph rows: its run of rows where the paragraphs are the documents'
+    in order (every store's layout; nothing is parsed), else found one paragraph at a time."""
+    found: dict[str, range | list[int]] = {}
+    if sum(len(d.paragraphs) for d in documents) == len(paragraphs):
+        at = 0
+        for document in documents:
+            run = range(at, at + len(document.paragraphs))
+            found[document.doc] = [*found[document.doc], *run] if document.doc in found else run
+            at += len(run)
+        return found
+    for row, paragraph in enumerate(paragraphs):
+        found.setdefault(paragraph.doc, []).append(row)  # type: ignore[union-attr]
+    return found
+
+
 def sentence_rows(paragraphs: list[Paragraph]) -> np.ndarray:
     """(paragraph row, sentence number) of every sentence, in sentence-vector order."""
     counts = np.fromiter((len(p.sentences) for p in paragraphs), np.int64, len(paragraphs))
-    rows = np.repeat(np.arange(len(paragraphs), dtype=np.int64), counts)
+    return sentence_rows_of_counts(counts)
+
+
+def sentence_rows_of_counts(counts: np.ndarray) -> np.ndarray:
+    """`sentence_rows` from each paragraph's number of sentences."""
+    counts = np.asarray(counts, dtype=np.int64)
+    rows = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     return np.stack([rows, np.arange(len(rows), dtype=np.int64) - starts], axis=1)
 

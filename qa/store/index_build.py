@@ -26,6 +26,7 @@ from qa.store.faiss_index import make_faiss_index
 from qa.store.index import FORMAT_VERSION, BuildReport, corpus_hash
 from qa.store.index_load import load_index, served_manifest
 from qa.store.lexical import Bm25
+from qa.store.rows import ROWS_FILE, paragraph_spans
 from qa.store.segments import Segment
 from qa.store.vector_cache import VectorCache, segment_vectors, served_vectors
 
@@ -97,6 +98,9 @@ def _write_generation(corpus_dir: Path, index_dir: Path, segments: list[Segment]
         "sentence_faiss": make_faiss_index(sent_vectors, generation / "sentences.faiss"),
     }
     (generation / "paragraphs.json").write_bytes(documents_json)  # not parsed again
+    tables = [_spans(index_dir, s) for s in segments]
+    if all(t is not None for t in tables):  # each paragraph's place: read one at a time
+        np.save(generation / ROWS_FILE, _stack_rows(tables, spans))
     Bm25.merge([s.terms for s in segments], background).save(generation / "bm25.npz")
     np.save(generation / "paragraph_vectors.npy", para_vectors)
     np.save(generation / "sentence_vectors.npy", sent_vectors)
@@ -142,6 +146,31 @@ def _segments(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: b
         return segment
 
     return read_corpus(corpus_dir, read, lambda segment: segment.meta.get("warnings", ()))
+
+
+def _spans(index_dir: Path, segment: Segment) -> np.ndarray | None:
+    """Where each paragraph of a segment's JSON lies (`qa.store.rows`), kept beside it."""
+    path = index_dir / segments_module.SEGMENTS_DIR / f"{segment.key}.{ROWS_FILE}"
+    try:
+        return np.load(path)
+    except (OSError, ValueError):
+        table = paragraph_spans(segment.raw)
+        if table is not None:
+            try:
+                tmp = path.with_name(f".{path.name}.{time.monotonic_ns()}.tmp")
+                with tmp.open("wb") as handle:
+                    np.save(handle, table)
+                tmp.replace(path)
+            except OSError:  # a read-only folder: worked out again next time
+                pass
+        return table
+
+
+def _stack_rows(tables: list[np.ndarray | None], spans: list[tuple[int, int]]) -> np.ndarray:
+    """The generation's rows table: each document's spans moved to where it lies."""
+    parts = [t + np.array([start, start, 0]) for t, (start, _) in zip(tables, spans, strict=True)
+             if t is not None]
+    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
 
 def _stack(matrices: list[np.ndarray], dim: int) -> np.ndarray:

@@ -28,9 +28,11 @@ from qa.store.index import (
     corpus_hash,
     documents_by_content,
     sentence_rows,
+    sentence_rows_of_counts,
 )
 from qa.store.lexical import Bm25
 from qa.store.overlay import LayeredBm25, LayeredSearch, Stacked
+from qa.store.rows import ROWS_FILE, DocumentRows, ParagraphRows, concat
 from qa.types import Document, Paragraph
 
 LOAD_ATTEMPTS = 3  # reads that race a publishing build are retried
@@ -119,8 +121,13 @@ def _read_layer(generation: Path, manifest: dict[str, Any], index_dir: Path,
                 embedder: Embedder, reuse: LoadedIndex | None) -> LoadedIndex:
     """One generation's own files, as an index of its own documents."""
     try:
-        documents = _read_documents(generation / "paragraphs.json", manifest["documents"],
-                                    documents_by_content(reuse))
+        if (generation / ROWS_FILE).is_file():
+            documents, paragraphs, rows = _lazy_documents(generation, manifest["documents"])
+        else:
+            documents = _read_documents(generation / "paragraphs.json", manifest["documents"],
+                                        documents_by_content(reuse))
+            paragraphs = [p for d in documents for p in d.paragraphs]
+            rows = sentence_rows(paragraphs)
         # Memory-mapped: a large corpus's vectors (paragraphs, sentences, words) are paged in
         # as used, not copied at start; a large FAISS index re-ranks against them instead of
         # holding a copy.
@@ -137,8 +144,6 @@ def _read_layer(generation: Path, manifest: dict[str, Any], index_dir: Path,
         raise
     except Exception as error:  # any unreadable file means the same to the user
         raise IndexCorruptError(index_dir, f"{type(error).__name__}: {error}"[:200]) from error
-    paragraphs = [p for d in documents for p in d.paragraphs]
-    rows = sentence_rows(paragraphs)
     _check_shapes(index_dir, embedder.dim, faiss_index, paragraphs, rows, paragraph_vectors,
                   sentence_vectors, words, word_vectors)
     if sentence_faiss.ntotal != len(rows) or sentence_faiss.d != embedder.dim:
@@ -158,7 +163,13 @@ def _combine(base: LoadedIndex, delta: LoadedIndex, manifest: dict[str, Any]) ->
     for doc in removed:
         dead[np.asarray(list(base.rows_of(doc)), dtype=np.int64)] = True
     documents = [base.documents[i] for i in kept] + delta.documents
-    paragraphs = base.paragraphs + delta.paragraphs
+    paragraphs = concat(base.paragraphs, delta.paragraphs)
+    doc_rows = {base.documents[i].doc: base.rows_of(base.documents[i].doc) for i in kept}
+    shift = len(base.paragraphs)
+    for document in delta.documents:
+        own = delta.rows_of(document.doc)
+        doc_rows[document.doc] = range(own.start + shift, own.stop + shift) \
+            if isinstance(own, range) else [r + shift for r in own]
     offset = np.array([len(base.paragraphs), 0], dtype=np.int64)
     rows = np.concatenate([base.sentence_rows, delta.sentence_rows + offset])
     dead_sentences = dead[rows[:, 0]] if len(rows) else np.zeros(0, dtype=bool)
@@ -177,7 +188,26 @@ def _combine(base: LoadedIndex, delta: LoadedIndex, manifest: dict[str, Any]) ->
         LayeredSearch([base.sentence_faiss, delta.sentence_faiss], dead_sentences),
         LayeredBm25([base.bm25, delta.bm25], dead if dead.any() else None),
         segments_dir=delta.segments_dir, generation_dir=delta.generation_dir, dead=dead,
-        base=base)
+        base=base, _doc_rows=doc_rows)
+
+
+def _lazy_documents(generation: Path, entries: list[dict[str, Any]]
+                    ) -> tuple[list[Document], ParagraphRows, np.ndarray]:
+    """The documents of a generation with a rows table, none of them parsed: each paragraph
+    is read from paragraphs.json when first asked for (`qa.store.rows`)."""
+    table = np.load(generation / ROWS_FILE, mmap_mode="r")
+    counts = np.array([int(e["paragraphs"]) for e in entries], dtype=np.int64)
+    if table.ndim != 2 or table.shape[1] != 3 or len(table) != int(counts.sum()):
+        raise ValueError(f"{ROWS_FILE} holds {table.shape} rows for {int(counts.sum())} "
+                         "paragraphs")
+    paragraphs = ParagraphRows(generation / "paragraphs.json", np.asarray(table),
+                               np.repeat(np.arange(len(entries)), counts),
+                               [e["doc"] for e in entries])
+    starts = np.cumsum(counts) - counts
+    documents = [Document(e["doc"], e["title"], e["path"],
+                          DocumentRows(paragraphs, int(start), int(count)))  # type: ignore[arg-type]
+                 for e, start, count in zip(entries, starts, counts, strict=True)]
+    return documents, paragraphs, sentence_rows_of_counts(np.asarray(table[:, 2]))
 
 
 def _read_documents(path: Path, entries: list[dict[str, Any]],

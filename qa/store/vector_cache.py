@@ -72,9 +72,10 @@ def served_vectors(index: LoadedIndex | None, paths: set[str] | None = None) -> 
     rows: dict[str, tuple[np.ndarray, int]] = {}
     if index is not None:
         docs = None if paths is None else {d.doc for d in index.documents if d.path in paths}
-        for i, paragraph in enumerate(index.paragraphs):
-            if docs is not None and paragraph.doc not in docs:
-                continue
+        wanted = range(len(index.paragraphs)) if docs is None else \
+            [row for doc in sorted(docs) for row in index.rows_of(doc)]
+        for i in wanted:  # only those documents' rows are read (a large index is not parsed)
+            paragraph = index.paragraphs[i]
             rows[text_key(passage_text(paragraph))] = (index.paragraph_vectors, i)
             first = index.sentence_offsets[i]
             rows.update((text_key(s.text), (index.sentence_vectors, first + j))

@@ -41,7 +41,9 @@ def example_questions(documents: Sequence[Document], doc: str | None = None) -> 
     """The example buttons under the question box, made from the document searched
     (`qa.answer.suggestions`); for several documents, a summary of all, then each one's in turn."""
     chosen = [d for d in documents if d.doc == doc] or list(documents)
-    per_document = [suggested_questions(d) for d in chosen]
+    # the buttons take one question of each document in turn: a large library's first few
+    # documents fill them (the rest are not read)
+    per_document = [suggested_questions(d) for d in chosen[:2 * MAX_SUGGESTIONS]]
     if len(per_document) > 1:  # one summary of them all, then each document's own questions
         per_document = [["Summarize the documents."]] + [q[1:] for q in per_document]
     interleaved = [q for row in zip_longest(*per_document) for q in row if q]

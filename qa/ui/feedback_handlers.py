@@ -77,7 +77,8 @@ class FeedbackHandlers:
         if index is None or turns[index].answer is None:
             return gr.Group(visible=False), None, gr.skip()
         turn = turns[index]
-        by_anchor = {p.anchor: p for d in view.documents for p in d.paragraphs}
+        named = {a.rpartition("#p")[0] for a in expected}  # only their documents are read
+        by_anchor = {p.anchor: p for d in view.documents if d.doc in named for p in d.paragraphs}
         chosen = [{"anchor": a, "text": by_anchor[a].text} for a in expected or []
                   if a in by_anchor]
         self.store.append(Feedback(

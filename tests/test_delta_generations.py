@@ -236,3 +236,14 @@ def test_bm25_hits_are_the_dense_scores_of_the_rows_that_hold_a_token() -> None:
     dense = bm25.get_scores(tokens)
     assert rows.tolist() == [0, 1, 2] and np.array_equal(scores, dense[rows])
     assert not dense[3]
+
+
+def test_searches_side_by_side_rank_as_one_after_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa import retrieval
+
+    settings = copy_of_article(tmp_path)
+    pipeline = Pipeline.load(settings, embedder=FakeEmbedder())
+    one_by_one = _answers(pipeline)
+    monkeypatch.setattr(retrieval, "PARALLEL_FROM", 0)  # the article counts as large
+    assert _answers(pipeline) == one_by_one

@@ -331,6 +331,29 @@ def curve_point(model: torch.nn.Module, feats: list[dict], bf16: bool) -> dict:
             "no_answer_accuracy": round(right / len(feats), 4)}
 
 
+def optimizer_and_schedule(model: torch.nn.Module, lr: float, steps: int) -> tuple:
+    """(trainable parameters, AdamW, schedule): the bundled word embeddings stay frozen; the
+    rate rises linearly over the first tenth of the steps, then falls linearly to 0."""
+    for name, param in model.named_parameters():
+        param.requires_grad = not name.startswith(rd.FROZEN_PREFIX)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    return params, optimizer, schedule
+
+
+def restore(folder: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+            schedule: torch.optim.lr_scheduler.LRScheduler) -> dict:
+    """Load `folder`'s checkpoint into the model, optimizer and schedule; returns it."""
+    saved = torch.load(folder / "checkpoint.pt", weights_only=False)
+    model.load_state_dict(saved["model"], strict=False)
+    optimizer.load_state_dict(saved["optimizer"])
+    schedule.load_state_dict(saved["schedule"])
+    return saved
+
+
 def save_checkpoint(folder: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
                     schedule: torch.optim.lr_scheduler.LRScheduler, step: int,
                     epoch_start: int, epoch_rng: object, curve: list[dict]) -> None:
@@ -413,21 +436,12 @@ def main() -> None:
 
         state = {k: v.float() for k, v in load_file(str(args.init / rd.WEIGHTS_FILE)).items()}
         model.load_state_dict(state, strict=False)
-    for name, param in model.named_parameters():
-        param.requires_grad = not name.startswith(rd.FROZEN_PREFIX)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = int(math.ceil(len(feats) / args.batch) * args.epochs)
-    warmup = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    params, optimizer, schedule = optimizer_and_schedule(model, args.lr, steps)
     checkpoints = args.out / "checkpoint"
     step = epoch_start = 0
     if args.resume and (checkpoints / "checkpoint.pt").is_file():
-        saved = torch.load(checkpoints / "checkpoint.pt", weights_only=False)
-        model.load_state_dict(saved["model"], strict=False)
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
+        saved = restore(checkpoints, model, optimizer, schedule)
         step, epoch_start = saved["step"], saved["epoch_start"]
         rng.setstate(saved["epoch_rng"])  # the epoch's batches are made again, the same
         torch.set_rng_state(saved["torch_rng"])

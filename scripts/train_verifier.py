@@ -44,7 +44,9 @@ from scripts.train_reader import (  # noqa: E402
     VALIDATION_EVERY,
     batches,
     collate,
+    optimizer_and_schedule,
     read_article,
+    restore,
     split_squad_train,
     words,
 )
@@ -212,22 +214,13 @@ def main() -> None:
         start = {k: v.float() for k, v in load_file(str(rd.READER_DIR / rd.WEIGHTS_FILE)).items()
                  if k.startswith("encoder.")}
     model.load_state_dict(start, strict=False)
-    for name, param in model.named_parameters():
-        param.requires_grad = not name.startswith(rd.FROZEN_PREFIX)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = int(math.ceil(len(feats) / args.batch) * args.epochs)
-    warmup = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    params, optimizer, schedule = optimizer_and_schedule(model, args.lr, steps)
     checkpoints = args.out / "checkpoint"
     step = epoch_start = 0
     curve: list[dict] = []
     if args.resume and (checkpoints / "checkpoint.pt").is_file():
-        saved = torch.load(checkpoints / "checkpoint.pt", weights_only=False)
-        model.load_state_dict(saved["model"], strict=False)
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
+        saved = restore(checkpoints, model, optimizer, schedule)
         step, epoch_start, curve = saved["step"], saved["epoch_start"], saved["curve"]
         rng.setstate(saved["epoch_rng"])
         print(f"resumed at step {step}/{steps}", flush=True)

@@ -94,7 +94,7 @@ def test_changed_and_removed_documents_are_dead_rows_no_search_returns(
     (settings.corpus_dir / "kiln.md").unlink()
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     manifest = _manifest(settings)
-    assert sorted(manifest["removed"]) == ["kiln", "notes"]
+    assert len(manifest["removed"]) == 2  # the old notes and the kiln log, by content key
     index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     assert [d.doc for d in index.documents] == ["india-japan-semiconductors", "notes"]
     dead = np.flatnonzero(index.dead)
@@ -180,7 +180,7 @@ def test_a_removal_alone_is_an_empty_delta_and_putting_it_back_revives_the_base_
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     kiln.unlink()
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
-    assert _manifest(settings)["removed"] == ["kiln"] and _manifest(settings)["documents"] == []
+    assert len(_manifest(settings)["removed"]) == 1 and _manifest(settings)["documents"] == []
     index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     assert [d.doc for d in index.documents] == ["india-japan-semiconductors"]
     assert list(index.rows_of("kiln")) == []
@@ -247,3 +247,54 @@ def test_searches_side_by_side_rank_as_one_after_another(
     one_by_one = _answers(pipeline)
     monkeypatch.setattr(retrieval, "PARALLEL_FROM", 0)  # the article counts as large
     assert _answers(pipeline) == one_by_one
+
+
+def test_a_changed_file_leaves_another_file_of_the_same_id_served(
+        tmp_path: Path, large_from_one: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    (settings.corpus_dir / "Kiln.md").write_text(OTHER, encoding="utf-8")
+    (settings.corpus_dir / "kiln.txt").write_text("Kiln\n\nThe glaze was mixed by Oda.\n",
+                                                  encoding="utf-8")
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 10**9)
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())  # whole
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 1)
+    (settings.corpus_dir / "kiln.txt").write_text("Kiln\n\nThe glaze was mixed by Ines.\n",
+                                                  encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert len(_manifest(settings)["removed"]) == 1  # only the changed file's old version
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert sorted(d.path for d in index.documents) == [
+        "Kiln.md", "india-japan-semiconductors.txt", "kiln.txt"]
+    texts = [index.paragraphs[r].text for r in index.rows_of("kiln")]
+    assert any("Hallstatt" in t for t in texts) and any("Ines" in t for t in texts)
+    assert not any("Oda" in t for t in texts)
+
+
+def test_the_dead_rows_beside_a_changed_document_give_it_no_context(
+        tmp_path: Path, large_from_one: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    last = settings.corpus_dir / "zz-notes.md"  # the base's last document
+    last.write_text("# Zeta\n\nThe old zeta text names the walnut grove.\n", encoding="utf-8")
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 10**9)
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 1)
+    last.write_text("# Zeta\n\nZeta.\n", encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    first_new = index.rows_of("zz-notes")[0]
+    assert not index.is_live(first_new - 1) and index.paragraphs[first_new - 1].doc == "zz-notes"
+    scorer = Pipeline(settings, FakeEmbedder(), index).answerer.scorer
+    assert "walnut" not in scorer._context(first_new)  # a short heading: neighbours join it
+
+
+def test_removals_count_towards_the_share_that_makes_the_next_build_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = copy_of_article(tmp_path)
+    (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    size = _manifest(settings)["counts"]["paragraphs"]
+    monkeypatch.setattr(delta_plan, "DELTA_FROM", 1)
+    monkeypatch.setattr(delta_plan, "DELTA_SHARE", 1.5 / size)  # one row changed may be a delta
+    (settings.corpus_dir / "kiln.md").unlink()  # the kiln log: two rows removed, none added
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert "base" not in _manifest(settings)

@@ -153,7 +153,8 @@ class SentenceScorer:
         parts = [self.facts.titles.get(paragraph.doc, ""), paragraph.section, paragraph.text]
         if len(paragraph.text.split()) < self.settings.short_paragraph_words:
             for near in (row - 1, row + 1):
-                if 0 <= near < len(paragraphs) and paragraphs[near].doc == paragraph.doc:
+                if 0 <= near < len(paragraphs) and self.index.is_live(near) \
+                        and paragraphs[near].doc == paragraph.doc:
                     parts.append(paragraphs[near].text)
         return " ".join(parts)
 

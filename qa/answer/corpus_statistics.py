@@ -113,8 +113,10 @@ def _delta_counts(index: LoadedIndex) -> Statistics:
     base = index.base
     assert base is not None
     removed = set(index.manifest.get("removed", []))
-    kept = sum(1 for d in base.documents if d.doc not in removed)
-    gone = [document_counts(base, d.doc) for d in base.documents if d.doc in removed]
+    entries = base.manifest.get("documents", [])
+    gone = [document_counts(base, d.doc) for d, e in zip(base.documents, entries, strict=False)
+            if e.get("content") in removed]
+    kept = len(base.documents) - len(gone)
     merged = merge([corpus_counts(base),
                     *(document_counts(index, d.doc) for d in index.documents[kept:])])
     for part in gone:

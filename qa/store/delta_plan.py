@@ -5,7 +5,8 @@
 
 A base is large from DELTA_FROM paragraphs; a delta holds the documents the base lacks (new
 files, or new versions of its files) and names the base's documents it no longer serves. It
-may grow to DELTA_SHARE of the base's paragraphs; the next build past that is whole again,
+may grow (rows added plus rows removed) to DELTA_SHARE of the base's paragraphs; the next
+build past that is whole again,
 and the old base goes. Files the base holds unchanged are not even read (`Held`): an add to a
 million-paragraph index hashes the corpus files and reads the manifest, nothing more.
 """
@@ -58,7 +59,7 @@ class Delta:
 
     base: str
     segments: list[Any]
-    removed: list[str]
+    removed: list[str]  # content keys of the base's entries no longer served
 
 
 def large_base(index_dir: Path, embedder: Embedder) -> Base | None:
@@ -100,11 +101,12 @@ def delta_plan(base: Base | None, segments: list[Any]) -> Delta | None:
     held = {(e["doc"], e.get("content")) for e in base.manifest["documents"]}
     new = [s for s in segments if (s.meta["doc"], s.key) not in held]
     served = {(s.meta["doc"], s.key) for s in segments}
-    removed = [e["doc"] for e in base.manifest["documents"]
-               if (e["doc"], e.get("content")) not in served]
-    if sum(s.meta["paragraphs"] for s in new) > DELTA_SHARE * size:
+    gone = [e for e in base.manifest["documents"] if (e["doc"], e.get("content")) not in served]
+    changed = sum(s.meta["paragraphs"] for s in new) + sum(int(e.get("paragraphs", 0))
+                                                          for e in gone)
+    if changed > DELTA_SHARE * size:  # added and removed rows alike
         return None
-    return Delta(base.name, new, removed)
+    return Delta(base.name, new, [str(e.get("content")) for e in gone])
 
 
 __all__ = ["DELTA_FROM", "DELTA_SHARE", "Base", "Delta", "Held", "delta_plan", "held_segment",

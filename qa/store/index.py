@@ -89,6 +89,10 @@ class LoadedIndex:
         """The vocabulary as a set (made once, when a delta is laid on this index)."""
         return frozenset(self.words)
 
+    def is_live(self, row: int) -> bool:
+        """Whether a row is served (a delta's base rows of replaced documents are not)."""
+        return self.dead is None or not bool(self.dead[row])
+
     def document_number(self, doc: str) -> int | None:
         """The document's place in `documents` (and in the manifest's lists)."""
         return self._doc_numbers.get(doc)

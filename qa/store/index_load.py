@@ -77,11 +77,17 @@ def served_manifest(index_dir: Path, generation: Path | None = None) -> dict[str
     return merged_manifest(read_manifest(index_dir / str(manifest["base"]), index_dir), manifest)
 
 
+def kept_entries(base: dict[str, Any], delta: dict[str, Any]) -> list[int]:
+    """The places of the base manifest's documents a delta still serves (it names the others
+    by content key: two files may share a document id, never a content key)."""
+    removed = set(delta.get("removed", []))
+    return [i for i, entry in enumerate(base["documents"]) if entry.get("content") not in removed]
+
+
 def merged_manifest(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     """A delta's manifest with the documents (and segment keys) it serves, in row order."""
-    removed = set(delta.get("removed", []))
     entries, keys = base["documents"], base.get("segments") or []
-    kept = [i for i, entry in enumerate(entries) if entry["doc"] not in removed]
+    kept = kept_entries(base, delta)
     return {**delta, "documents": [entries[i] for i in kept] + delta["documents"],
             "segments": ([keys[i] for i in kept] + list(delta.get("segments") or [])
                          if len(keys) == len(entries) else [])}
@@ -157,19 +163,22 @@ def _read_layer(generation: Path, manifest: dict[str, Any], index_dir: Path,
 def _combine(base: LoadedIndex, delta: LoadedIndex, manifest: dict[str, Any]) -> LoadedIndex:
     """The served index: the base's rows (those of removed or replaced documents dead), then
     the delta's; its manifest lists the served documents in that order."""
-    removed = set(manifest.get("removed", []))
-    kept = [i for i, d in enumerate(base.documents) if d.doc not in removed]
-    dead = np.zeros(len(base.paragraphs) + len(delta.paragraphs), dtype=bool)
-    for doc in removed:
-        dead[np.asarray(list(base.rows_of(doc)), dtype=np.int64)] = True
-    documents = [base.documents[i] for i in kept] + delta.documents
-    paragraphs = concat(base.paragraphs, delta.paragraphs)
-    doc_rows = {base.documents[i].doc: base.rows_of(base.documents[i].doc) for i in kept}
+    kept = kept_entries(base.manifest, manifest)
+    lengths = [len(d.paragraphs) for d in base.documents]  # base rows: its documents in order
+    starts = np.cumsum([0] + lengths)
+    dead = np.ones(len(base.paragraphs) + len(delta.paragraphs), dtype=bool)
+    dead[len(base.paragraphs):] = False
+    doc_rows: dict[str, range | list[int]] = {}
+    for i in kept:
+        dead[starts[i]:starts[i + 1]] = False
+        _add_rows(doc_rows, base.documents[i].doc, range(int(starts[i]), int(starts[i + 1])))
     shift = len(base.paragraphs)
     for document in delta.documents:
         own = delta.rows_of(document.doc)
-        doc_rows[document.doc] = range(own.start + shift, own.stop + shift) \
-            if isinstance(own, range) else [r + shift for r in own]
+        _add_rows(doc_rows, document.doc, range(own.start + shift, own.stop + shift)
+                  if isinstance(own, range) else [r + shift for r in own])
+    documents = [base.documents[i] for i in kept] + delta.documents
+    paragraphs = concat(base.paragraphs, delta.paragraphs)
     offset = np.array([len(base.paragraphs), 0], dtype=np.int64)
     rows = np.concatenate([base.sentence_rows, delta.sentence_rows + offset])
     dead_sentences = dead[rows[:, 0]] if len(rows) else np.zeros(0, dtype=bool)
@@ -189,6 +198,11 @@ def _combine(base: LoadedIndex, delta: LoadedIndex, manifest: dict[str, Any]) ->
         LayeredBm25([base.bm25, delta.bm25], dead if dead.any() else None),
         segments_dir=delta.segments_dir, generation_dir=delta.generation_dir, dead=dead,
         base=base, _doc_rows=doc_rows)
+
+
+def _add_rows(found: dict[str, range | list[int]], doc: str, rows: range | list[int]) -> None:
+    """Record a document's rows (two files of one id: both runs, as one list)."""
+    found[doc] = [*found[doc], *rows] if doc in found else rows
 
 
 def _lazy_documents(generation: Path, entries: list[dict[str, Any]]

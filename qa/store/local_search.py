@@ -11,6 +11,7 @@ so that both stores rank alike; each search looks SLACK hits past the cut for th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -37,6 +38,7 @@ class LocalRankings:
         # Built by `qa build` and loaded with the index; built here only for a bare index.
         self.bm25 = index.bm25 if index.bm25 is not None else build_bm25(index.paragraphs)
         self._sentences_of: dict[Scope, np.ndarray] = {}
+        self._scopes_lock = threading.Lock()
         self.sentence_faiss = (index.sentence_faiss if index.sentence_faiss is not None
                                else build_faiss(np.asarray(index.sentence_vectors)))
         self.sentence_paragraph = (np.asarray(index.sentence_rows)[:, 0] if len(index.sentence_rows)
@@ -86,12 +88,14 @@ class LocalRankings:
 
     def _scope_sentences(self, scope: Scope, allowed: np.ndarray) -> np.ndarray:
         """Sentence ids of the scope's paragraphs (kept for the last SCOPES_KEPT scopes)."""
-        if scope not in self._sentences_of:
-            if len(self._sentences_of) >= SCOPES_KEPT:
-                self._sentences_of.pop(next(iter(self._sentences_of)))
-            self._sentences_of[scope] = np.flatnonzero(np.isin(self.sentence_paragraph,
-                                                                allowed))
-        return self._sentences_of[scope]
+        with self._scopes_lock:  # the searches of one question may run on two threads
+            found = self._sentences_of.get(scope)
+            if found is None:
+                if len(self._sentences_of) >= SCOPES_KEPT:
+                    self._sentences_of.pop(next(iter(self._sentences_of)))
+                found = np.flatnonzero(np.isin(self.sentence_paragraph, allowed))
+                self._sentences_of[scope] = found
+            return found
 
 
 def tie_order(hits: Iterable[tuple[int, float]]) -> list[int]:

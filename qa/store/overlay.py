@@ -38,9 +38,17 @@ class Stacked:
 
     def __getitem__(self, key: Any) -> np.ndarray:
         if isinstance(key, int | np.integer):
-            part = int(np.searchsorted(self.starts, key, side="right")) - 1
-            return self.parts[part][int(key) - int(self.starts[part])]
-        rows = np.arange(self.shape[0])[key] if isinstance(key, slice) else np.asarray(key)
+            row = int(key) + (self.shape[0] if key < 0 else 0)
+            if not 0 <= row < self.shape[0]:
+                raise IndexError(key)
+            part = int(np.searchsorted(self.starts, row, side="right")) - 1
+            return self.parts[part][row - int(self.starts[part])]
+        if isinstance(key, slice):
+            rows = np.arange(*key.indices(self.shape[0]))
+        else:
+            rows = np.asarray(key)
+            rows = np.flatnonzero(rows) if rows.dtype == bool else \
+                np.where(rows < 0, rows + self.shape[0], rows)
         out = np.empty((len(rows), self.shape[1]), dtype=np.float32)
         which = np.searchsorted(self.starts, rows, side="right") - 1
         for part in np.unique(which):

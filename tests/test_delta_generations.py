@@ -298,3 +298,26 @@ def test_removals_count_towards_the_share_that_makes_the_next_build_whole(
     (settings.corpus_dir / "kiln.md").unlink()  # the kiln log: two rows removed, none added
     build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
     assert "base" not in _manifest(settings)
+
+
+def test_a_delta_without_its_base_or_with_a_damaged_rows_table_is_corrupt_and_a_build_mends_it(
+        tmp_path: Path, large_from_one: None) -> None:
+    from qa.errors import IndexCorruptError
+
+    settings = copy_of_article(tmp_path)
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    base = generations.current_generation(settings.index_dir)
+    (settings.corpus_dir / "kiln.md").write_text(OTHER, encoding="utf-8")
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    (base / "rows.npy").write_bytes(b"not an array")
+    with pytest.raises(IndexCorruptError, match="qa build"):
+        load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    for path in base.iterdir():
+        path.unlink()
+    base.rmdir()
+    with pytest.raises(IndexCorruptError, match="manifest.json is missing"):
+        load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    build_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())  # whole again
+    assert "base" not in _manifest(settings)
+    index = load_index(settings.corpus_dir, settings.index_dir, FakeEmbedder())
+    assert sorted(d.doc for d in index.documents) == ["india-japan-semiconductors", "kiln"]

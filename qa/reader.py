@@ -61,25 +61,34 @@ class ReadSpan:
 
 
 def build_model(for_training: bool = True) -> Any:
-    """A span model: the bundled MiniLM encoder (`bundled_encoder`) plus a two-logit head."""
+    """A span model: the bundled MiniLM encoder (`bundled_encoder`) plus a two-logit head;
+    called, it gives (start logits, end logits) per token."""
+    return encoder_with_head(2, lambda logits: (logits[..., 0], logits[..., 1]), for_training)
+
+
+def encoder_with_head(outputs: int, read: Any, for_training: bool = True) -> Any:
+    """The bundled encoder with a linear head of `outputs` logits on every token; `read` turns
+    the (batch, tokens, outputs) logits into what the model returns. The reader and the
+    verifier (`qa.verifier`) are two of these: the same parameter names, `encoder.*` and
+    `head.*`."""
     import torch
 
     encoder = bundled_encoder(for_training)
 
-    class SpanModel(torch.nn.Module):
+    class EncoderWithHead(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.embeddings.word_embeddings.embedding_dim, 2)
+            self.head = torch.nn.Linear(encoder.embeddings.word_embeddings.embedding_dim,
+                                        outputs)
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+                    token_type_ids: torch.Tensor) -> Any:
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).last_hidden_state
-            logits = self.head(hidden)
-            return logits[..., 0], logits[..., 1]
+            return read(self.head(hidden))
 
-    return SpanModel()
+    return EncoderWithHead()
 
 
 def bundled_encoder(for_training: bool = True) -> Any:

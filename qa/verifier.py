@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.embedding import bundled_model_path
 from qa.errors import ReaderError
-from qa.reader import bundled_encoder, load_checked
+from qa.reader import encoder_with_head, load_checked
 
 if TYPE_CHECKING:
     from qa.bert import WordPieces
@@ -43,24 +43,9 @@ def encode(tokenizer: Any, questions: list[str], texts: list[str]) -> Any:
 
 
 def build_model(for_training: bool = True) -> Any:
-    """The bundled MiniLM encoder with a one-logit head on [CLS]."""
-    import torch
-
-    encoder = bundled_encoder(for_training)
-
-    class VerifierModel(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.embeddings.word_embeddings.embedding_dim, 1)
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor) -> torch.Tensor:
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
-            return self.head(hidden[:, 0]).squeeze(-1)
-
-    return VerifierModel()
+    """The bundled MiniLM encoder with a one-logit head; called, it gives the logit read on
+    [CLS] for each pair."""
+    return encoder_with_head(1, lambda logits: logits[:, 0, 0], for_training)
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -245,17 +246,17 @@ def split_squad_train(offsets: tuple[int, ...] = (VALIDATION_EVERY // 2,)
     return [f for f in folders if f not in valid], valid
 
 
-def real_unanswerable_examples(folder: Path, rng: random.Random, share: float,
-                               others: int) -> list[tuple]:
-    """SQuAD 2.0's crowd-written unanswerable questions of one article (a seeded `share` of
-    them), each on the paragraph it was written against and labelled "no answer" (its
-    plausible span is the hard negative the label teaches against), with the answerable
-    question written on the same paragraph beside it, plus `others` more answerable
-    questions of the article so that spans are not forgotten."""
+def paired_questions(folder: Path, rng: random.Random, share: float, others: int,
+                     keep: Any = None) -> tuple[list[tuple[dict, str]], list[tuple[dict, str,
+                                                                             list[str]]]]:
+    """A seeded `share` of one article's crowd-written SQuAD 2.0 unanswerable questions, each
+    with the paragraph it was written against (those `keep(item, paragraph)` accepts), and the
+    answerable questions to train beside them: each one's pair (written on the same
+    paragraph) plus `others` more, each with its paragraph and gold answers."""
     path = folder / "unanswerable.jsonl"
     paragraphs, questions = read_article(folder)
     by_id = {q["id"]: q for q in questions}
-    out: list[tuple] = []
+    unanswerable: list[tuple[dict, str]] = []
     pairs: set[str] = set()
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -265,17 +266,33 @@ def real_unanswerable_examples(folder: Path, rng: random.Random, share: float,
             number = int(item["paragraph"].rsplit("-p", 1)[1])
             if not 1 <= number <= len(paragraphs):
                 continue
-            out.append((item["question"], paragraphs[number - 1], -1, -1, []))
-            pairs.add(item["pair_id"])
+            if keep is None or keep(item, paragraphs[number - 1]):
+                unanswerable.append((item, paragraphs[number - 1]))
+                pairs.add(item["pair_id"])
     rest = [q for q in questions if q["id"] not in pairs]
     chosen = [by_id[i] for i in sorted(pairs) if i in by_id]
     chosen += rng.sample(rest, min(others, len(rest)))
+    answerable = []
     for q in chosen:
-        golds = [a for a in q.get("answers", []) if a.strip()]
         support = q["support_any"][0][:60]
         para = next((p for p in paragraphs if p.startswith(support)), None)
-        hit = next(((para.find(a), a) for a in golds if para and para.find(a) >= 0), None)
-        if para is not None and hit is not None:
+        if para is not None:
+            answerable.append((q, para, [a for a in q.get("answers", []) if a.strip()]))
+    return unanswerable, answerable
+
+
+def real_unanswerable_examples(folder: Path, rng: random.Random, share: float,
+                               others: int) -> list[tuple]:
+    """SQuAD 2.0's crowd-written unanswerable questions of one article (`paired_questions`),
+    each on the paragraph it was written against and labelled "no answer" (its plausible span
+    is the hard negative the label teaches against), with the answerable question written on
+    the same paragraph beside it, plus `others` more answerable questions of the article so
+    that spans are not forgotten."""
+    unanswerable, answerable = paired_questions(folder, rng, share, others)
+    out: list[tuple] = [(item["question"], para, -1, -1, []) for item, para in unanswerable]
+    for q, para, golds in answerable:
+        hit = next(((para.find(a), a) for a in golds if para.find(a) >= 0), None)
+        if hit is not None:
             out.append((q["question"], para, hit[0], hit[0] + len(hit[1]), golds))
     return out
 

@@ -45,6 +45,7 @@ from scripts.train_reader import (  # noqa: E402
     batches,
     collate,
     optimizer_and_schedule,
+    paired_questions,
     read_article,
     restore,
     split_squad_train,
@@ -72,37 +73,29 @@ def other_sentences(paragraph: str, question: str, golds: list[str],
     return [(sentences[i - 1].text if i else "", sentences[i].text) for _, i in scored[:count]]
 
 
+def plausible_sentence(item: dict, paragraph: str) -> tuple[str, str] | None:
+    """(previous sentence, sentence) holding an unanswerable question's plausible span."""
+    if not item["plausible_answers"]:
+        return None
+    at = paragraph.lower().find(item["plausible_answers"][0].lower())
+    return sentence_at(paragraph, at) if at >= 0 else None
+
+
 def article_pairs(folder: Path, rng: random.Random, unanswerable: float, per_article: int,
                   others: float, per_question: int = 1) -> list[tuple[str, str, str, int]]:
-    """(question, previous sentence, sentence, label) pairs of one article, seeded."""
-    paragraphs, questions = read_article(folder)
-    by_id = {q["id"]: q for q in questions}
-    out: list[tuple[str, str, str, int]] = []
-    pairs: set[str] = set()
-    path = folder / "unanswerable.jsonl"
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or rng.random() >= unanswerable:
-                continue
-            item = json.loads(line)
-            number = int(item["paragraph"].rsplit("-p", 1)[1])
-            if not 1 <= number <= len(paragraphs) or not item["plausible_answers"]:
-                continue
-            para = paragraphs[number - 1]
-            at = para.lower().find(item["plausible_answers"][0].lower())
-            found = sentence_at(para, at) if at >= 0 else None
-            if found is not None:
-                out.append((item["question"], *found, 0))
-                pairs.add(item["pair_id"])
-    rest = [q for q in questions if q["id"] not in pairs]
-    chosen = [by_id[i] for i in sorted(pairs) if i in by_id]
-    chosen += rng.sample(rest, min(per_article, len(rest)))
-    for q in chosen:
-        golds = [a for a in q.get("answers", []) if a.strip()]
-        support = q["support_any"][0][:60]
-        para = next((p for p in paragraphs if p.startswith(support)), None)
-        at = next((para.find(a) for a in golds if para and para.find(a) >= 0), -1)
-        found = sentence_at(para, at) if para is not None and at >= 0 else None
+    """(question, previous sentence, sentence, label) pairs of one article, seeded: the
+    sentences of `paired_questions`' unanswerable questions' plausible spans (0), of their
+    paired and other answerable questions' answers (1), and with `others` chance the
+    answerable question's most word-overlapping other sentences (0)."""
+    negatives, answerable = paired_questions(
+        folder, rng, unanswerable, per_article,
+        keep=lambda item, paragraph: plausible_sentence(item, paragraph) is not None)
+    out: list[tuple[str, str, str, int]] = [
+        (item["question"], *plausible_sentence(item, para), 0)  # type: ignore[misc]
+        for item, para in negatives]
+    for q, para, golds in answerable:
+        at = next((para.find(a) for a in golds if para.find(a) >= 0), -1)
+        found = sentence_at(para, at) if at >= 0 else None
         if found is None:
             continue
         out.append((q["question"], *found, 1))

@@ -71,14 +71,15 @@ class LayeredSearch:
         self.offsets = np.cumsum([0] + [layer.ntotal for layer in layers])
         self.ntotal, self.d = int(self.offsets[-1]), layers[0].d
         self.dead = dead if dead is not None and dead.any() else None
-        self.dead_count = int(self.dead.sum()) if self.dead is not None else 0
+        self.dead_in = [0 if self.dead is None else int(self.dead[a:b].sum())  # per layer, once
+                        for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The best k live ids per query, merged from each layer's best k live ones."""
         found_scores, found_ids = [], []
-        for layer, offset in zip(self.layers, self.offsets, strict=False):
+        for layer, offset, count in zip(self.layers, self.offsets, self.dead_in, strict=False):
             if layer.ntotal:
-                scores, ids = self._live(layer, int(offset), queries, k)
+                scores, ids = self._live(layer, int(offset), count, queries, k)
                 found_scores.append(scores)
                 found_ids.append(np.where(ids >= 0, ids + offset, -1))
         if not found_ids:
@@ -88,12 +89,11 @@ class LayeredSearch:
         order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         return np.take_along_axis(scores, order, 1), np.take_along_axis(ids, order, 1)
 
-    def _live(self, layer: Any, offset: int, queries: np.ndarray,
+    def _live(self, layer: Any, offset: int, count: int, queries: np.ndarray,
               k: int) -> tuple[np.ndarray, np.ndarray]:
         """One layer's best k live ids (its own numbering): asked for k plus as many as its
-        dead rows could take, and again for four times more while too few were alive."""
+        `count` dead rows could take, and again for four times more while too few were alive."""
         dead = self.dead[offset:offset + layer.ntotal] if self.dead is not None else None
-        count = int(dead.sum()) if dead is not None else 0
         wide = k + min(count, k)
         while True:
             scores, ids = faiss_search(layer, queries, wide)
